@@ -1,0 +1,76 @@
+# The two commands: `make run` and `make test`. Each sets up whatever is missing first, and skips
+# whatever is already done, so a second run starts at once.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 5000
+UV = $(shell scripts/uv.sh)
+STAMPS := .make
+LOCALES := $(shell sed -n 's/^  locale: //p' translations/languages.yaml)
+PO_FILES := $(foreach l,$(LOCALES),$(wildcard translations/$(l)/LC_MESSAGES/*.po))
+MO_FILES := $(PO_FILES:.po=.mo)
+VENDOR := static/vendor/nhsuk
+
+.PHONY: help run test setup lint typecheck pytest catalogs extract update-catalogs clean
+
+help:
+	@echo "make run    set up and start the app on http://127.0.0.1:$(PORT)/"
+	@echo "make test   set up and run ruff, mypy and every test (browser tests included)"
+
+run: setup
+	@$(UV) run --frozen flask --app app db upgrade
+	@$(UV) run --frozen flask --app app content-check
+	@echo
+	@echo "  The guide is at http://127.0.0.1:$(PORT)/"
+	@echo "  Staff sign-in is not built yet: there is no demo staff account to print."
+	@echo
+	@$(UV) run --frozen flask --app app run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
+	$(UV) run --frozen pytest
+
+setup: $(STAMPS)/system $(STAMPS)/python $(VENDOR)/.stamp catalogs
+
+$(STAMPS)/system: scripts/system-packages.sh
+	@mkdir -p $(STAMPS)
+	scripts/system-packages.sh
+	@touch $@
+
+$(STAMPS)/python: pyproject.toml uv.lock
+	@mkdir -p $(STAMPS)
+	$(UV) sync --frozen
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.stamp: node_modules/.package-lock.json
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/assets static/vendor/axe
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend-dynamic-type.min.css $(VENDOR)/
+	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets/images $(VENDOR)/assets/
+	cp node_modules/axe-core/axe.min.js static/vendor/axe/
+	@touch $@
+
+catalogs: $(MO_FILES)
+
+translations/%.mo: translations/%.po $(STAMPS)/python
+	$(UV) run --frozen pybabel compile --statistics -i $< -o $@
+
+# Translators' workflow (see README): extract the English, then merge it into every catalog,
+# which marks changed sentences fuzzy ("needs review") so the app shows English until confirmed.
+extract: $(STAMPS)/python
+	PYTHONPATH=. $(UV) run --frozen pybabel extract -F babel-messages.cfg --no-location --sort-by-file \
+	  --add-comments=Translators: -k _ -k gettext -k ngettext:1,2 -k lazy_gettext \
+	  --project="Heart pump decision guide" -o translations/messages.pot .
+	PYTHONPATH=. $(UV) run --frozen pybabel extract -F babel-content.cfg --sort-by-file \
+	  --project="Heart pump decision guide content" -o translations/content.pot .
+
+update-catalogs: extract
+	$(UV) run --frozen pybabel update -i translations/messages.pot -d translations -D messages --no-location --ignore-obsolete
+	$(UV) run --frozen pybabel update -i translations/content.pot -d translations -D content --ignore-obsolete
+
+clean:
+	rm -rf $(STAMPS) .venv .tools node_modules static/vendor
+	find translations -name '*.mo' -delete

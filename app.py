@@ -1,0 +1,54 @@
+"""Application factory: configuration, extensions and blueprints; nothing else."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from companion import assets, cli, config, i18n, site, walkthrough
+from companion.content import load_packs
+from companion.models import db
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(os.environ, app.instance_path))
+    app.config.update(
+        # A long walkthrough, read slowly and resumed later, must not meet an expired form.
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+    )
+    if test_config is not None:
+        app.config.update(test_config)
+    config.check(app.config)
+
+    # The NHS.UK macros read optional parameters through chains of attributes, which only
+    # ChainableUndefined allows; page tests catch missing values instead.
+    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined}
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(ROOT / "templates"), PackageLoader("nhsuk_frontend_jinja")]
+    )
+
+    app.extensions["companion.packs"] = load_packs(
+        Path(app.config["CONTENT_DIR"] or ROOT / "content")
+    )
+    i18n.init_app(app, ROOT / "translations" / "languages.yaml")
+    db.init_app(app)
+    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    CSRFProtect(app)
+    assets.init_app(app)
+
+    app.register_blueprint(site.bp)
+    app.register_blueprint(walkthrough.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Shared decision-making companion for the temporary heart pump procedure."""

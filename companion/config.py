@@ -1,0 +1,62 @@
+"""Configuration read from environment variables and checked before the app serves anything."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+ENVIRONMENTS = ("development", "production", "testing")
+# Only ever accepted in development: a known key would let anyone forge a session cookie.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe, working configuration."""
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be greater than 0, not {value}")
+    return value
+
+
+def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    env = environ.get("COMPANION_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"COMPANION_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    secret_key = environ.get("SECRET_KEY", "")
+    if not secret_key:
+        if env != "development":
+            raise ConfigError("SECRET_KEY must be set outside development")
+        secret_key = DEVELOPMENT_SECRET_KEY
+    elif secret_key == DEVELOPMENT_SECRET_KEY and env != "development":
+        raise ConfigError("SECRET_KEY is the development default; set a random one")
+    elif len(secret_key) < 32 and env != "development":
+        raise ConfigError("SECRET_KEY must be at least 32 characters outside development")
+    database_url = environ.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(instance_path, "companion.sqlite3")
+    )
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PATIENT_LINK_DAYS": _positive_int(environ, "PATIENT_LINK_DAYS", 30),
+        "CONTENT_DIR": environ.get("CONTENT_DIR", ""),
+    }
+
+
+def check(config: Mapping[str, Any]) -> None:
+    """Refuse settings that are only safe in development."""
+    env = config.get("ENV_NAME", "development")
+    if env == "production" and config.get("SECRET_KEY") == DEVELOPMENT_SECRET_KEY:
+        raise ConfigError("SECRET_KEY is the development default; set a random one")
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        raise ConfigError("DATABASE_URL is empty")

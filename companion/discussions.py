@@ -1,0 +1,159 @@
+"""Starting, finding and recording a discussion: every answer is written when it is given."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select
+
+from .models import (
+    Discussion,
+    PatientQuestion,
+    QuestionToAsk,
+    ReadinessAnswer,
+    RiskConcern,
+    StepVisit,
+    ValueRating,
+    db,
+    utcnow,
+)
+
+# Read aloud over a phone or across a ward without confusion: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+QUESTION_MAX_CHARS = 1000
+VALUES_NOTE_MAX_CHARS = 2000
+VALUE_RATINGS = ("a-lot", "a-little", "not-much", "not-sure")
+READINESS_ANSWERS = ("yes", "no")
+
+
+def new_token() -> str:
+    # 192 random bits: a patient link cannot be guessed.
+    return secrets.token_urlsafe(24)
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def normalise_code(typed: str) -> str:
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+def start_discussion(
+    procedure: str,
+    language: str,
+    *,
+    link_days: int,
+    started_by: str = "patient",
+    patient_label: str | None = None,
+) -> Discussion:
+    while True:
+        code = new_code()
+        if db.session.scalar(select(Discussion.id).where(Discussion.code == code)) is None:
+            break
+    discussion = Discussion(
+        token=new_token(),
+        code=code,
+        procedure=procedure,
+        language=language,
+        patient_label=patient_label,
+        started_by=started_by,
+        expires_at=utcnow() + dt.timedelta(days=link_days),
+    )
+    db.session.add(discussion)
+    db.session.commit()
+    return discussion
+
+
+def find_by_token(token: str) -> Discussion | None:
+    return db.session.scalar(select(Discussion).where(Discussion.token == token))
+
+
+def find_by_code(typed: str) -> Discussion | None:
+    code = normalise_code(typed)
+    if len(code) != CODE_LENGTH:
+        return None
+    return db.session.scalar(select(Discussion).where(Discussion.code == code))
+
+
+def is_expired(discussion: Discussion) -> bool:
+    return discussion.expires_at <= utcnow()
+
+
+def record_visit(discussion: Discussion, step_id: str) -> None:
+    if not any(v.step_id == step_id for v in discussion.step_visits):
+        discussion.step_visits.append(StepVisit(step_id=step_id))
+        db.session.commit()
+
+
+def mark_question(discussion: Discussion, question_id: str, wanted: bool) -> None:
+    existing = next((q for q in discussion.questions_to_ask if q.question_id == question_id), None)
+    if wanted and existing is None:
+        discussion.questions_to_ask.append(QuestionToAsk(question_id=question_id))
+    elif not wanted and existing is not None:
+        discussion.questions_to_ask.remove(existing)
+
+
+def rate_value(discussion: Discussion, statement_id: str, rating: str | None) -> None:
+    existing = next((r for r in discussion.value_ratings if r.statement_id == statement_id), None)
+    if rating is None:
+        if existing is not None:
+            discussion.value_ratings.remove(existing)
+    elif existing is None:
+        discussion.value_ratings.append(ValueRating(statement_id=statement_id, rating=rating))
+    else:
+        existing.rating = rating
+
+
+def set_risk_concerns(discussion: Discussion, risk_ids: set[str]) -> None:
+    for concern in list(discussion.risk_concerns):
+        if concern.risk_id not in risk_ids:
+            discussion.risk_concerns.remove(concern)
+    held = {c.risk_id for c in discussion.risk_concerns}
+    for risk_id in sorted(risk_ids - held):
+        discussion.risk_concerns.append(RiskConcern(risk_id=risk_id))
+
+
+def answer_readiness(
+    discussion: Discussion, item_id: str, answer: str | None, phase: str = "walkthrough"
+) -> None:
+    existing = next(
+        (a for a in discussion.readiness_answers if a.item_id == item_id and a.phase == phase), None
+    )
+    if answer is None:
+        if existing is not None:
+            discussion.readiness_answers.remove(existing)
+    elif existing is None:
+        discussion.readiness_answers.append(
+            ReadinessAnswer(item_id=item_id, answer=answer, phase=phase)
+        )
+    else:
+        existing.answer = answer
+
+
+def add_question(discussion: Discussion, text: str, language: str) -> PatientQuestion:
+    question = PatientQuestion(text=text, language=language)
+    discussion.patient_questions.append(question)
+    discussion.draft_question = ""
+    return question
+
+
+def patient_question(discussion: Discussion, question_id: int) -> PatientQuestion | None:
+    return next((q for q in discussion.patient_questions if q.id == question_id), None)
+
+
+def readiness_score(
+    discussion: Discussion, item_ids: tuple[str, ...], phase: str = "walkthrough"
+) -> int | None:
+    """SURE score (yes = 1), or None until every item is answered."""
+    answers = {a.item_id: a.answer for a in discussion.readiness_answers if a.phase == phase}
+    if any(item_id not in answers for item_id in item_ids):
+        return None
+    return sum(answers[item_id] == "yes" for item_id in item_ids)

@@ -1,0 +1,169 @@
+"""Languages: the list the app speaks, the language of each request, and translated content text.
+
+The language is always in the URL (/<lang>/...), so a link or a bookmark keeps it. Interface
+strings use Flask-Babel's default "messages" domain; content pack text uses the "content" domain,
+so each can be handed to translators and counted on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import Locale
+from flask import Flask, abort, current_app, g, request, url_for
+from flask_babel import Babel, Domain
+from markupsafe import Markup, escape
+
+REVIEW_STATES = ("source", "draft", "reviewed")
+
+content_domain = Domain(domain="content")
+
+
+class LanguageListError(ValueError):
+    """translations/languages.yaml cannot be used; the message names the entry and field."""
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    locale: str
+    name: str
+    dir: str
+    review: str
+    reviewer: str | None = None
+    reviewed_on: dt.date | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.review == "draft"
+
+
+def load_languages(path: Path) -> dict[str, Language]:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, list) or not entries:
+        raise LanguageListError(f"{path}: must be a non-empty list of languages")
+    languages: dict[str, Language] = {}
+    for i, entry in enumerate(entries):
+        where = f"{path}: [{i}]"
+        if not isinstance(entry, dict):
+            raise LanguageListError(f"{where}: must be a mapping")
+        for field in ("code", "locale", "name", "dir", "review"):
+            if not entry.get(field):
+                raise LanguageListError(f"{where}.{field}: is missing")
+        if entry["review"] not in REVIEW_STATES:
+            raise LanguageListError(f"{where}.review: must be one of {', '.join(REVIEW_STATES)}")
+        if entry["review"] == "reviewed" and not (
+            entry.get("reviewer") and entry.get("reviewed_on")
+        ):
+            raise LanguageListError(
+                f"{where}: a reviewed language names its reviewer and reviewed_on"
+            )
+        babel_dir = "rtl" if Locale.parse(entry["locale"]).text_direction == "rtl" else "ltr"
+        if entry["dir"] != babel_dir:
+            raise LanguageListError(
+                f"{where}.dir: is {entry['dir']!r} but Babel says {babel_dir!r}"
+            )
+        language = Language(
+            code=entry["code"],
+            locale=entry["locale"],
+            name=entry["name"],
+            dir=entry["dir"],
+            review=entry["review"],
+            reviewer=entry.get("reviewer"),
+            reviewed_on=entry.get("reviewed_on"),
+        )
+        if language.code in languages:
+            raise LanguageListError(f"{where}.code: {language.code!r} is listed twice")
+        languages[language.code] = language
+    if "en" not in languages:
+        raise LanguageListError(f"{path}: English (en) is the source language and must be listed")
+    return languages
+
+
+def languages() -> dict[str, Language]:
+    result: dict[str, Language] = current_app.extensions["companion.languages"]
+    return result
+
+
+def best_language() -> Language:
+    """The supported language that best matches the browser's Accept-Language header."""
+    available = languages()
+    code = request.accept_languages.best_match(list(available), default="en")
+    return available[code or "en"]
+
+
+def current_language() -> Language:
+    language: Language | None = g.get("language")
+    return language if language is not None else best_language()
+
+
+def use_language_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """URL value preprocessor: take <lang> out of the URL and make it the request's language."""
+    if values is None or "lang" not in values:
+        return
+    code = values.pop("lang")
+    language = languages().get(code)
+    if language is None:
+        g.unknown_language = code
+        abort(404)
+    g.language = language
+
+
+def add_language_to_urls(endpoint: str, values: dict[str, Any]) -> None:
+    if "lang" in values or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        return
+    values["lang"] = current_language().code
+
+
+def switch_url(code: str) -> str:
+    """This page in another language, or the start page where this page has no language."""
+    rule = request.url_rule
+    if request.endpoint and rule is not None and "lang" in rule.arguments:
+        return url_for(request.endpoint, **(request.view_args or {}), lang=code)
+    return url_for("walkthrough.start", lang=code)
+
+
+def language_options() -> list[tuple[str, str, dict[str, str]]]:
+    """Radio options naming each language in itself, marked up in its own language."""
+    return [
+        (lang.code, lang.name, {"lang": lang.code, "dir": lang.dir})
+        for lang in languages().values()
+    ]
+
+
+def select_locale() -> str:
+    return current_language().locale
+
+
+def content_text(msgid: str) -> Markup:
+    """Content pack text in the reader's language.
+
+    A sentence with no current translation (never translated, or marked fuzzy by `pybabel update`
+    because its English changed) is shown in English and marked as English, never as an outdated
+    translation: compiled catalogs leave fuzzy entries out.
+    """
+    if current_language().code == "en":
+        return escape(msgid)
+    catalog = getattr(content_domain.get_translations(), "_catalog", {})
+    translated = catalog.get(msgid)
+    if translated:
+        return escape(translated)
+    return Markup('<span lang="en" dir="ltr">{}</span>').format(msgid)
+
+
+def init_app(app: Flask, languages_file: Path) -> None:
+    app.extensions["companion.languages"] = load_languages(languages_file)
+    Babel(app, locale_selector=select_locale)
+    app.url_value_preprocessor(use_language_from_url)
+    app.url_defaults(add_language_to_urls)
+    app.jinja_env.globals.update(
+        content_text=content_text,
+        current_language=current_language,
+        languages=languages,
+        switch_url=switch_url,
+        language_options=language_options,
+    )

@@ -1,0 +1,146 @@
+"""The stored record of a discussion: what the patient marked, wrote and answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import ForeignKey, MetaData, String, Text, UniqueConstraint, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    # Named constraints so that Alembic batch migrations work on SQLite and PostgreSQL alike.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class Discussion(Base):
+    """One patient's decision about one procedure: walkthrough answers and, later, the record."""
+
+    __tablename__ = "discussion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True, index=True)
+    procedure: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    patient_label: Mapped[str | None] = mapped_column(String(64))
+    started_by: Mapped[str] = mapped_column(String(16), default="patient")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[dt.datetime]
+    # What else matters to the patient, and a question being typed but not yet added: both are kept
+    # so that closing the tablet mid-sentence loses nothing.
+    values_note: Mapped[str] = mapped_column(Text, default="")
+    draft_question: Mapped[str] = mapped_column(Text, default="")
+
+    step_visits: Mapped[list[StepVisit]] = relationship(cascade="all, delete-orphan")
+    questions_to_ask: Mapped[list[QuestionToAsk]] = relationship(cascade="all, delete-orphan")
+    patient_questions: Mapped[list[PatientQuestion]] = relationship(
+        cascade="all, delete-orphan", order_by="PatientQuestion.id"
+    )
+    value_ratings: Mapped[list[ValueRating]] = relationship(cascade="all, delete-orphan")
+    risk_concerns: Mapped[list[RiskConcern]] = relationship(cascade="all, delete-orphan")
+    readiness_answers: Mapped[list[ReadinessAnswer]] = relationship(cascade="all, delete-orphan")
+
+
+class StepVisit(Base):
+    """A walkthrough step the patient has seen: the record shows what information was given."""
+
+    __tablename__ = "step_visit"
+    __table_args__ = (UniqueConstraint("discussion_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    step_id: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class QuestionToAsk(Base):
+    """One of the pack's questions to think about that the patient wants to ask."""
+
+    __tablename__ = "question_to_ask"
+    __table_args__ = (UniqueConstraint("discussion_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    marked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PatientQuestion(Base):
+    """A question in the patient's own words and language."""
+
+    __tablename__ = "patient_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ValueRating(Base):
+    """How much a values statement matters to the patient."""
+
+    __tablename__ = "value_rating"
+    __table_args__ = (UniqueConstraint("discussion_id", "statement_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    statement_id: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[str] = mapped_column(String(16))
+
+
+class RiskConcern(Base):
+    """A risk the patient says matters most to them."""
+
+    __tablename__ = "risk_concern"
+    __table_args__ = (UniqueConstraint("discussion_id", "risk_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    risk_id: Mapped[str] = mapped_column(String(64))
+
+
+class ReadinessAnswer(Base):
+    """An answer to one readiness (SURE) item; "phase" tells the walkthrough from later checks."""
+
+    __tablename__ = "readiness_answer"
+    __table_args__ = (UniqueConstraint("discussion_id", "phase", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    phase: Mapped[str] = mapped_column(String(16), default="walkthrough")
+    item_id: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(8))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    # WAL lets tablets read while another saves; the busy timeout makes a writer wait for the lock
+    # instead of failing with "database is locked".
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

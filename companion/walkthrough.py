@@ -1,0 +1,285 @@
+"""The patient's walkthrough: language, steps, own questions, values, readiness and review.
+
+Every form posts and redirects (works without JavaScript); with JavaScript the same endpoints take
+autosave posts as the patient types and answer with JSON instead of a redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from . import discussions
+from .content import ContentPack, Step
+from .i18n import current_language, languages
+from .models import Discussion, db
+
+bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
+
+ViewResult = str | BaseResponse | tuple[str, int]
+
+
+def packs() -> dict[str, ContentPack]:
+    result: dict[str, ContentPack] = current_app.extensions["companion.packs"]
+    return result
+
+
+def default_pack() -> ContentPack:
+    return next(iter(packs().values()))
+
+
+def is_autosave() -> bool:
+    return request.headers.get("X-Autosave") == "1"
+
+
+@bp.get("/")
+def start() -> ViewResult:
+    return render_template("walkthrough/start.html", pack=default_pack())
+
+
+@bp.post("/start")
+def begin() -> ViewResult:
+    chosen = languages().get(request.form.get("language", ""), current_language())
+    procedure = request.form.get("procedure", default_pack().id)
+    if procedure not in packs():
+        abort(400)
+    discussion = discussions.start_discussion(
+        procedure, chosen.code, link_days=current_app.config["PATIENT_LINK_DAYS"]
+    )
+    return redirect(url_for(".step", lang=chosen.code, token=discussion.token, number=1, started=1))
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume() -> ViewResult:
+    typed = request.form.get("code", "") if request.method == "POST" else ""
+    error = None
+    if request.method == "POST":
+        discussion = discussions.find_by_code(typed)
+        if discussion is None:
+            error = _(
+                "We could not find that code. Check it and try again. "
+                "A code has 8 letters and numbers, like %(example)s.",
+                example="ACDE-3467",
+            )
+        elif discussions.is_expired(discussion):
+            return render_template("walkthrough/expired.html"), 410
+        else:
+            return redirect(url_for(".continue_discussion", token=discussion.token))
+    status = 400 if error else 200
+    return render_template("walkthrough/resume.html", typed=typed, error=error), status
+
+
+@bp.get("/about/<procedure>")
+def about(procedure: str) -> ViewResult:
+    pack = packs().get(procedure) or abort(404)
+    return render_template("walkthrough/about.html", pack=pack)
+
+
+def load_discussion(token: str) -> tuple[Discussion, ContentPack]:
+    discussion = discussions.find_by_token(token)
+    if discussion is None:
+        abort(404)
+    if discussions.is_expired(discussion):
+        abort(Response(render_template("walkthrough/expired.html"), status=410))
+    g.discussion = discussion
+    return discussion, packs()[discussion.procedure]
+
+
+@bp.get("/w/<token>/")
+def continue_discussion(token: str) -> ViewResult:
+    discussion, pack = load_discussion(token)
+    seen = {v.step_id for v in discussion.step_visits}
+    for number, step in enumerate(pack.steps, start=1):
+        if step.id not in seen:
+            return redirect(url_for(".step", token=token, number=number))
+    return redirect(url_for(".review", token=token))
+
+
+def current_answers(discussion: Discussion) -> dict[str, Any]:
+    return {
+        "asked": {q.question_id for q in discussion.questions_to_ask},
+        "ratings": {r.statement_id: r.rating for r in discussion.value_ratings},
+        "concerns": {c.risk_id for c in discussion.risk_concerns},
+        "readiness": {
+            a.item_id: a.answer for a in discussion.readiness_answers if a.phase == "walkthrough"
+        },
+        "values_note": discussion.values_note,
+        "new_question": discussion.draft_question,
+    }
+
+
+def too_long(count: int, limit: int) -> str:
+    return str(
+        _(
+            "This is %(count)s characters long. "
+            "Please shorten it to %(limit)s characters or fewer.",
+            count=count,
+            limit=limit,
+        )
+    )
+
+
+def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, str]:
+    """Store what the form says for this step; return error messages by field name.
+
+    Valid answers are stored even when another field on the page is refused, so nothing the patient
+    gave is lost.
+    """
+    errors: dict[str, str] = {}
+    if step.question is not None:
+        discussions.mark_question(discussion, step.question.id, form.get("ask") == "yes")
+    if step.type == "values":
+        for statement in step.statements:
+            rating = form.get(f"rating-{statement.id}")
+            if rating in discussions.VALUE_RATINGS:
+                discussions.rate_value(discussion, statement.id, rating)
+        pack = packs()[discussion.procedure]
+        known = {risk.id for risk in pack.risks}
+        discussions.set_risk_concerns(discussion, set(form.getlist("concern")) & known)
+        note = form.get("values_note", "").strip()
+        if len(note) > discussions.VALUES_NOTE_MAX_CHARS:
+            errors["values_note"] = too_long(len(note), discussions.VALUES_NOTE_MAX_CHARS)
+        else:
+            discussion.values_note = note
+    if step.type == "readiness":
+        for item in step.items:
+            answer = form.get(f"ready-{item.id}")
+            if answer in discussions.READINESS_ANSWERS:
+                discussions.answer_readiness(discussion, item.id, answer)
+    if step.type == "own_questions":
+        text = form.get("new_question", "").strip()
+        if len(text) > discussions.QUESTION_MAX_CHARS:
+            errors["new_question"] = too_long(len(text), discussions.QUESTION_MAX_CHARS)
+        elif is_autosave():
+            discussion.draft_question = text
+        elif text:
+            discussions.add_question(discussion, text, current_language().code)
+        elif form.get("action") == "add":
+            errors["new_question"] = _("Write your question in the box before you add it.")
+    db.session.commit()
+    return errors
+
+
+@bp.route("/w/<token>/step/<int:number>", methods=["GET", "POST"])
+def step(token: str, number: int) -> ViewResult:
+    discussion, pack = load_discussion(token)
+    if not 1 <= number <= len(pack.steps):
+        abort(404)
+    step = pack.steps[number - 1]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = save_step(discussion, step, request.form)
+        if is_autosave():
+            return jsonify(saved=not errors, errors=errors), (422 if errors else 200)  # type: ignore[return-value]
+        switch_to = languages().get(request.form.get("switch_language", ""))
+        if not errors:
+            if switch_to is not None:
+                discussion.language = switch_to.code
+                db.session.commit()
+                return redirect(url_for(".step", lang=switch_to.code, token=token, number=number))
+            if request.form.get("action") == "add":
+                return redirect(url_for(".step", token=token, number=number) + "#your-questions")
+            if number == len(pack.steps):
+                return redirect(url_for(".review", token=token))
+            return redirect(url_for(".step", token=token, number=number + 1))
+    discussions.record_visit(discussion, step.id)
+    answers = current_answers(discussion)
+    if errors:
+        # Show what was typed, not what is stored, so a refused input can be corrected in place.
+        answers["values_note"] = request.form.get("values_note", answers["values_note"])
+        answers["new_question"] = request.form.get("new_question", answers["new_question"])
+    score = None
+    if step.type == "readiness":
+        score = discussions.readiness_score(discussion, tuple(i.id for i in step.items))
+    return render_template(
+        "walkthrough/step.html",
+        pack=pack,
+        discussion=discussion,
+        step=step,
+        number=number,
+        total=len(pack.steps),
+        answers=answers,
+        errors=errors,
+        score=score,
+        just_started=request.args.get("started") == "1",
+        code=discussions.format_code(discussion.code),
+    ), (400 if errors else 200)
+
+
+@bp.route("/w/<token>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+def edit_question(token: str, question_id: int) -> ViewResult:
+    discussion, pack = load_discussion(token)
+    question = discussions.patient_question(discussion, question_id) or abort(404)
+    number = pack.step_number(pack.step_of_type("own_questions").id)
+    back = url_for(".step", token=token, number=number) + "#your-questions"
+    error = None
+    text = question.text
+    if request.method == "POST":
+        text = request.form.get("text", "").strip()
+        if not text:
+            error = _("Write your question in the box, or go back to keep it as it was.")
+        elif len(text) > discussions.QUESTION_MAX_CHARS:
+            error = too_long(len(text), discussions.QUESTION_MAX_CHARS)
+        else:
+            question.text = text
+            question.language = current_language().code
+            db.session.commit()
+            return redirect(back)
+    return render_template(
+        "walkthrough/edit_question.html", question=question, text=text, error=error, back=back
+    ), (400 if error else 200)
+
+
+@bp.route("/w/<token>/questions/<int:question_id>/remove", methods=["GET", "POST"])
+def remove_question(token: str, question_id: int) -> ViewResult:
+    discussion, pack = load_discussion(token)
+    question = discussions.patient_question(discussion, question_id) or abort(404)
+    number = pack.step_number(pack.step_of_type("own_questions").id)
+    back = url_for(".step", token=token, number=number) + "#your-questions"
+    if request.method == "POST":
+        discussion.patient_questions.remove(question)
+        db.session.commit()
+        return redirect(back)
+    return render_template("walkthrough/remove_question.html", question=question, back=back)
+
+
+@bp.get("/w/<token>/review")
+def review(token: str) -> ViewResult:
+    discussion, pack = load_discussion(token)
+    readiness = pack.step_of_type("readiness")
+    return render_template(
+        "walkthrough/review.html",
+        pack=pack,
+        discussion=discussion,
+        answers=current_answers(discussion),
+        score=discussions.readiness_score(discussion, tuple(i.id for i in readiness.items)),
+        readiness=readiness,
+        values=pack.step_of_type("values"),
+        number_of={step.id: n for n, step in enumerate(pack.steps, start=1)},
+        code=discussions.format_code(discussion.code),
+    )
+
+
+@bp.get("/w/<token>/later")
+def later(token: str) -> ViewResult:
+    discussion, _pack = load_discussion(token)
+    return render_template(
+        "walkthrough/later.html",
+        discussion=discussion,
+        code=discussions.format_code(discussion.code),
+        link=url_for(".continue_discussion", token=token, _external=True),
+    )

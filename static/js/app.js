@@ -1,0 +1,115 @@
+/* Progressive enhancement only: every page works without this file.
+   - autosave: answers are saved as the patient types, with the same form post the button sends;
+   - text size: larger or smaller text, remembered on this device;
+   - read aloud: the browser's own speech synthesis, offered only where it has a voice for the language. */
+(function () {
+  "use strict";
+  var html = document.documentElement;
+
+  // ---- Error summary: take the reader straight to what needs fixing.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+
+  // ---- Text size
+  var tools = document.querySelector("[data-tools]");
+  if (tools) { tools.hidden = false; }
+  var sizes = [-1, 0, 1, 2];
+  function applySize(size) {
+    if (size === 0) { html.removeAttribute("data-text-size"); } else { html.setAttribute("data-text-size", String(size)); }
+  }
+  var stored = 0;
+  try { stored = parseInt(window.localStorage.getItem("text-size") || "0", 10) || 0; } catch (e) { stored = 0; }
+  if (sizes.indexOf(stored) < 0) { stored = 0; }
+  applySize(stored);
+  document.querySelectorAll("[data-text-size]").forEach(function (button) {
+    if (button === html) { return; }
+    button.addEventListener("click", function () {
+      var step = button.getAttribute("data-text-size") === "larger" ? 1 : -1;
+      var next = Math.max(sizes[0], Math.min(sizes[sizes.length - 1], stored + step));
+      stored = next;
+      applySize(next);
+      try { window.localStorage.setItem("text-size", String(next)); } catch (e) { /* private mode */ }
+    });
+  });
+
+  // ---- Read aloud
+  var readButton = document.querySelector("[data-read-aloud]");
+  var synth = window.speechSynthesis;
+  if (readButton && synth && window.SpeechSynthesisUtterance) {
+    var primary = (html.lang || "en").toLowerCase().split("-")[0];
+    var voice = null;
+    var findVoice = function () {
+      var voices = synth.getVoices();
+      voice = null;
+      for (var i = 0; i < voices.length; i++) {
+        if (voices[i].lang && voices[i].lang.toLowerCase().split(/[-_]/)[0] === primary) { voice = voices[i]; break; }
+      }
+      readButton.hidden = !voice;
+    };
+    findVoice();
+    if (typeof synth.addEventListener === "function") { synth.addEventListener("voiceschanged", findVoice); }
+    var setLabel = function (speaking) {
+      readButton.textContent = readButton.getAttribute(speaking ? "data-label-stop" : "data-label-start");
+      readButton.setAttribute("aria-pressed", speaking ? "true" : "false");
+    };
+    readButton.addEventListener("click", function () {
+      if (synth.speaking) { synth.cancel(); setLabel(false); return; }
+      var parts = [];
+      var title = document.querySelector("main h1");
+      if (title) { parts.push(title.textContent); }
+      document.querySelectorAll("[data-read-aloud-text] p, [data-read-aloud-text] li, .app-question-card__text").forEach(function (el) {
+        parts.push(el.textContent);
+      });
+      if (parts.length < 2) {
+        document.querySelectorAll("main p, main li").forEach(function (el) { parts.push(el.textContent); });
+      }
+      var utterance = new window.SpeechSynthesisUtterance(parts.join(". ").replace(/\s+/g, " "));
+      utterance.voice = voice;
+      utterance.lang = voice ? voice.lang : html.lang;
+      utterance.rate = 0.9;
+      utterance.onend = function () { setLabel(false); };
+      setLabel(true);
+      synth.speak(utterance);
+    });
+  }
+
+  // ---- Autosave
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var status = form.querySelector("[data-autosave-status]");
+  var timer = null;
+  var inFlight = false;
+  var pending = false;
+  function say(key) { if (status) { status.textContent = status.getAttribute("data-" + key) || ""; } }
+  function save(keepalive) {
+    if (inFlight && !keepalive) { pending = true; return; }
+    inFlight = true;
+    var data = new FormData(form);
+    data.delete("action");
+    say("saving");
+    window.fetch(form.action, {
+      method: "POST", body: data, credentials: "same-origin", keepalive: !!keepalive,
+      headers: { "X-Autosave": "1", "Accept": "application/json" }
+    }).then(function (response) {
+      say(response.ok ? "saved" : "failed");
+    }).catch(function () {
+      say("failed");
+    }).then(function () {
+      inFlight = false;
+      if (pending) { pending = false; save(false); }
+    });
+  }
+  form.addEventListener("input", function (event) {
+    if (event.target && event.target.tagName === "TEXTAREA") {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { save(false); }, 700);
+    }
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target && event.target.tagName === "INPUT") { window.clearTimeout(timer); save(false); }
+  });
+  form.addEventListener("submit", function () { window.clearTimeout(timer); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && timer) { window.clearTimeout(timer); timer = null; save(true); }
+  });
+})();
