@@ -92,8 +92,18 @@ def languages() -> dict[str, Language]:
 def best_language() -> Language:
     """The supported language that best matches the browser's Accept-Language header."""
     available = languages()
-    code = request.accept_languages.best_match(list(available), default="en")
-    return available[code or "en"]
+    by_primary = {code.lower().split("-")[0]: code for code in reversed(list(available))}
+    # Werkzeug's best_match prefers any exact match, so "ur-PK, en;q=0.5" would give English;
+    # the reader's order of preference matters more than an exact regional match.
+    for accepted, _quality in request.accept_languages:
+        tag = accepted.replace("_", "-")
+        for code in available:
+            if code.lower() == tag.lower():
+                return available[code]
+        primary = tag.lower().split("-")[0]
+        if primary in by_primary:
+            return available[by_primary[primary]]
+    return available["en"]
 
 
 def current_language() -> Language:

@@ -164,7 +164,8 @@ def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, str]:
         text = form.get("new_question", "").strip()
         if len(text) > discussions.QUESTION_MAX_CHARS:
             errors["new_question"] = too_long(len(text), discussions.QUESTION_MAX_CHARS)
-        elif is_autosave():
+        elif is_autosave() or form.get("switch_language"):
+            # Not yet added by the patient: keep it in the box, in any language.
             discussion.draft_question = text
         elif text:
             discussions.add_question(discussion, text, current_language().code)

@@ -1,0 +1,95 @@
+"""Page-level test helpers: fetch a page, check what every page must be, and return it parsed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+RTL = {"ur", "ar"}
+# Text that only appears when a template printed a missing or Python value.
+LEAKS = re.compile(r"\bUndefined\b|ChainableUndefined|\{\{|\}\}|\{%|%\}|%\(\w+\)s")
+# A Python None printed as a value or an attribute, rather than the word in a sentence.
+NONE_VALUE = re.compile(r'>\s*None\s*<|="None"|\bNone:')
+
+
+def check_page(html: str, expected_lang: str | None = None) -> BeautifulSoup:
+    """The invariants every page keeps; a failure names what is wrong."""
+    page = BeautifulSoup(html, "html.parser")
+    root = page.find("html")
+    assert isinstance(root, Tag), "no <html> element"
+    lang, direction = root.get("lang"), root.get("dir")
+    assert lang and direction in ("ltr", "rtl"), f"<html> needs lang and dir, got {lang!r} {direction!r}"
+    if expected_lang is not None:
+        assert lang == expected_lang
+    assert direction == ("rtl" if lang in RTL else "ltr"), f"dir {direction!r} is wrong for {lang!r}"
+    title = page.find("title")
+    assert title and title.get_text(strip=True), "empty <title>"
+    headings = page.find_all("h1")
+    assert len(headings) == 1, f"expected one h1, found {len(headings)}"
+    assert headings[0].get_text(strip=True), "empty h1"
+    ids = Counter(str(tag["id"]) for tag in page.find_all(id=True))
+    duplicates = [i for i, n in ids.items() if n > 1]
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    for label in page.find_all("label"):
+        target = label.get("for")
+        assert target and target in ids, f"label points at missing id {target!r}"
+        assert label.get_text(strip=True), f"empty label for {target!r}"
+    for tag in page.find_all(attrs={"aria-describedby": True}):
+        for ref in str(tag["aria-describedby"]).split():
+            assert ref in ids, f"aria-describedby points at missing id {ref!r}"
+    for tag in page.find_all(["h1", "h2", "h3", "button", "a", "legend", "dt", "li", "summary"]):
+        has_text = tag.get_text(strip=True) or tag.get("aria-label")
+        assert has_text, f"empty <{tag.name}>: {tag}"
+    for link in page.find_all("a"):
+        assert link.get("href"), f"link without href: {link}"
+    for tag in page.find_all(["link", "script", "img", "iframe", "source"]):
+        url = tag.get("href") or tag.get("src") or ""
+        assert not re.match(r"^(https?:)?//", str(url)), f"loads from another host: {url}"
+    for form in page.find_all("form", method=re.compile("post", re.I)):
+        assert form.find("input", attrs={"name": "csrf_token"}), "POST form without a CSRF field"
+    none = NONE_VALUE.search(html)
+    assert not none, f"template printed None: {html[max(0, none.start() - 80) : none.end() + 20]!r}"
+    text = page.get_text(" ")
+    leak = LEAKS.search(text)
+    assert not leak, f"template leaked {leak.group(0)!r}"
+    return page
+
+
+@dataclass
+class PageClient:
+    """Wraps the test client: every page fetched is checked before a test looks at it."""
+
+    client: FlaskClient
+    last: TestResponse | None = field(default=None)
+
+    def get(self, url: str, *, status: int = 200, lang: str | None = None, **kw: Any) -> BeautifulSoup:
+        response = self.client.get(url, **kw)
+        return self._page(response, status, lang)
+
+    def post(
+        self, url: str, data: Any, *, status: int = 302, lang: str | None = None, **kw: Any
+    ) -> BeautifulSoup | str:
+        """Post a form; on a redirect return the target URL, otherwise the checked page."""
+        response = self.client.post(url, data=data, **kw)
+        self.last = response
+        assert response.status_code == status, f"{url}: {response.status_code}, wanted {status}"
+        if response.status_code in (301, 302, 303):
+            return response.headers["Location"]
+        return check_page(response.get_data(as_text=True), lang)
+
+    def _page(self, response: TestResponse, status: int, lang: str | None) -> BeautifulSoup:
+        self.last = response
+        assert response.status_code == status, f"{response.status_code}, wanted {status}"
+        return check_page(response.get_data(as_text=True), lang)
+
+
+def text_of(page: BeautifulSoup, selector: str) -> str:
+    found = page.select_one(selector)
+    assert found is not None, f"nothing matches {selector!r}"
+    return " ".join(found.get_text(" ").split())

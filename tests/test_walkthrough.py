@@ -1,0 +1,303 @@
+"""The walkthrough as a patient uses it, page by page, without JavaScript."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Flask
+from sqlalchemy import select
+
+from companion.models import Discussion, PatientQuestion, db
+from tests.pages import PageClient, text_of
+
+TOTAL_STEPS = 10
+
+
+def start(pages: PageClient, lang: str = "en") -> str:
+    """Start a walkthrough from the home page; return the path of step 1 without the query."""
+    location = pages.post(f"/{lang}/start", {"language": lang, "procedure": "htg492"})
+    assert isinstance(location, str)
+    match = re.fullmatch(rf"/{lang}/w/([\w-]+)/step/1\?started=1", location)
+    assert match, location
+    return f"/{lang}/w/{match.group(1)}/step/"
+
+
+def discussion(app: Flask) -> Discussion:
+    with app.app_context():
+        found = db.session.scalars(select(Discussion)).one()
+        db.session.expunge(found)
+        return found
+
+
+def test_front_door_follows_the_browsers_language(pages: PageClient) -> None:
+    response = pages.client.get("/", headers={"Accept-Language": "ur-PK, en;q=0.5"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/ur/"
+    response = pages.client.get("/", headers={"Accept-Language": "fr, de"})
+    assert response.headers["Location"] == "/en/"
+
+
+def test_start_page_offers_languages_named_in_themselves(pages: PageClient) -> None:
+    page = pages.get("/ur/", lang="ur")
+    urdu = page.select_one("#language-ur")
+    assert urdu is not None and urdu.has_attr("checked")
+    label = page.select_one("label[for=language-ur]")
+    assert label is not None
+    assert label.get_text(strip=True) == "اردو" and label["lang"] == "ur" and label["dir"] == "rtl"
+    assert page.select_one("label[for=language-en]").get_text(strip=True) == "English"
+
+
+def test_starting_gives_a_readable_code_and_step_1(pages: PageClient, app: Flask) -> None:
+    base = start(pages)
+    page = pages.get(base + "1?started=1")
+    code = text_of(page, ".app-code-notice .app-code")
+    assert re.fullmatch(r"[ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4}", code)
+    assert text_of(page, ".app-progress-caption") == f"Step 1 of {TOTAL_STEPS}"
+    assert discussion(app).code == code.replace("-", "")
+
+
+def test_each_information_step_ends_with_its_question_to_think_about(pages: PageClient) -> None:
+    base = start(pages)
+    seen = []
+    for number in range(1, 8):
+        page = pages.get(base + str(number))
+        assert text_of(page, ".app-progress-caption") == f"Step {number} of {TOTAL_STEPS}"
+        assert page.select("[data-source]"), "every paragraph names its source"
+        card = page.select_one(".app-question-card__text")
+        if card:
+            seen.append(card.get_text(strip=True))
+            assert page.select_one("label[for=ask]").get_text(strip=True) == "I want to ask about this"
+    assert seen[0] == "What does the procedure involve?"
+    assert len(seen) == 5
+
+
+def test_marking_a_question_is_kept_and_can_be_undone(pages: PageClient, app: Flask) -> None:
+    base = start(pages)
+    assert pages.post(base + "2", {"ask": "yes"}) == base + "3"
+    assert pages.get(base + "2").select_one("#ask").has_attr("checked")
+    review = pages.get(base.replace("step/", "review"))
+    assert "What does the procedure involve?" in text_of(review, ".app-review-questions")
+    pages.post(base + "2", {})
+    assert not pages.get(base + "2").select_one("#ask").has_attr("checked")
+
+
+def test_own_questions_can_be_added_changed_and_removed(pages: PageClient, app: Flask) -> None:
+    base = start(pages)
+    step = base + "9"
+    assert pages.post(step, {"new_question": "Will I be awake?", "action": "add"}) == step + "#your-questions"
+    pages.post(step, {"new_question": "Can my daughter stay with me?", "action": "add"})
+    page = pages.get(step)
+    texts = [p.get_text(strip=True) for p in page.select(".app-own-question__text")]
+    assert texts == ["Will I be awake?", "Can my daughter stay with me?"]
+
+    edit = page.select_one(".app-own-question__actions a")["href"]
+    form = pages.get(edit)
+    assert form.select_one("textarea#text").get_text() == "Will I be awake?"
+    pages.post(edit, {"text": "Will I be awake during it?"})
+    remove = pages.get(step).select(".app-own-question__actions a")[3]["href"]
+    confirm = pages.get(remove)
+    assert "Can my daughter stay with me?" in text_of(confirm, "main")
+    pages.post(remove, {})
+    texts = [p.get_text(strip=True) for p in pages.get(step).select(".app-own-question__text")]
+    assert texts == ["Will I be awake during it?"]
+
+
+def test_continuing_with_text_in_the_box_adds_it_rather_than_losing_it(pages: PageClient) -> None:
+    base = start(pages)
+    assert pages.post(base + "9", {"new_question": "How long will I stay?"}) == base + "10"
+    texts = [p.get_text(strip=True) for p in pages.get(base + "9").select(".app-own-question__text")]
+    assert texts == ["How long will I stay?"]
+
+
+def test_a_too_long_question_is_refused_and_kept_as_typed(pages: PageClient, app: Flask) -> None:
+    base = start(pages)
+    typed = "Why? " * 250
+    page = pages.post(base + "9", {"new_question": typed, "action": "add"}, status=400)
+    assert "1249 characters long" in text_of(page, ".nhsuk-error-summary")
+    assert "1000 characters or fewer" in text_of(page, "#new_question-error")
+    assert page.select_one("textarea#new_question").get_text() == typed
+    assert page.select_one(".nhsuk-error-summary a")["href"] == "#new_question"
+    with app.app_context():
+        assert db.session.scalars(select(PatientQuestion)).all() == []
+
+
+def test_an_empty_question_gets_a_clear_message(pages: PageClient) -> None:
+    base = start(pages)
+    page = pages.post(base + "9", {"new_question": "   ", "action": "add"}, status=400)
+    assert "Write your question in the box" in text_of(page, "#new_question-error")
+
+
+def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -> None:
+    base = start(pages)
+    form = {
+        "rating-have-procedure": "a-lot",
+        "rating-good-evidence": "not-sure",
+        "concern": ["bleeding", "haemolysis", "not-a-risk"],
+        "values_note": "x" * 2001,
+    }
+    page = pages.post(base + "8", form, status=400)
+    assert page.select_one("#rating-have-procedure-a-lot").has_attr("checked")
+    assert page.select_one("#concern-bleeding").has_attr("checked")
+    assert page.select_one("textarea#values_note").get_text() == "x" * 2001
+    form["values_note"] = "Getting home for my grandson's wedding"
+    assert pages.post(base + "8", form) == base + "9"
+    page = pages.get(base + "8")
+    assert page.select_one("#rating-good-evidence-not-sure").has_attr("checked")
+    assert page.select_one("#concern-haemolysis").has_attr("checked")
+    assert not page.select_one("#concern-vascular-damage").has_attr("checked")
+    assert page.select_one("textarea#values_note").get_text() == "Getting home for my grandson's wedding"
+
+
+def test_readiness_check_says_whether_more_support_is_needed(pages: PageClient) -> None:
+    base = start(pages)
+    items = ["sure", "understand", "risk-benefit", "encouragement"]
+    pages.post(base + "10", {f"ready-{i}": "yes" for i in items})
+    page = pages.get(base + "10")
+    assert "yes to all four" in text_of(page, "[role=status]")
+    location = pages.post(base + "10", {**{f"ready-{i}": "yes" for i in items}, "ready-sure": "no"})
+    assert location == base.replace("step/", "review")
+    review = pages.get(location)
+    assert "need more support" in text_of(review, "main")
+
+
+def test_review_page_shows_everything_with_ways_to_change_it(pages: PageClient) -> None:
+    base = start(pages)
+    pages.post(base + "4", {"ask": "yes"})
+    pages.post(base + "8", {"rating-family": "a-lot", "concern": ["bleeding"], "values_note": "My dog"})
+    pages.post(base + "9", {"new_question": "Is it painful?", "action": "add"})
+    page = pages.get(base.replace("step/", "review"))
+    questions = text_of(page, ".app-review-questions")
+    assert "What are the risks or side effects? How likely are they?" in questions
+    assert "Is it painful?" in questions
+    main = text_of(page, "main")
+    assert "Having my family involved in the decision Matters a lot" in main
+    assert "Bleeding" in main and "My dog" in main
+    links = [a["href"] for a in page.select("main a")]
+    assert base + "9" in links and base + "8" in links and base + "10" in links
+
+
+def test_resume_with_the_code_in_any_form(pages: PageClient, app: Flask) -> None:
+    base = start(pages)
+    pages.post(base + "9", {"new_question": "Who will do it?", "action": "add"})
+    code = discussion(app).code
+    typed = f" {code[:4].lower()} - {code[4:]} "
+    location = pages.post("/en/resume", {"code": typed})
+    assert location == base.replace("step/", "")
+    assert pages.client.get(location).headers["Location"] == base + "1"
+
+
+def test_a_wrong_code_is_explained_in_the_patients_language_and_kept(pages: PageClient) -> None:
+    page = pages.post("/en/resume", {"code": "ZZZZ-0000"}, status=400)
+    assert "We could not find that code" in text_of(page, "#code-error")
+    assert page.select_one("input#code")["value"] == "ZZZZ-0000"
+
+
+def test_coming_back_goes_to_the_first_step_not_yet_seen(pages: PageClient) -> None:
+    base = start(pages)
+    for number in (1, 2, 3):
+        pages.get(base + str(number))
+    assert pages.client.get(base.replace("step/", "")).headers["Location"] == base + "4"
+
+
+def test_autosave_keeps_a_question_being_typed(pages: PageClient, app: Flask) -> None:
+    base = start(pages)
+    response = pages.client.post(
+        base + "9", data={"new_question": "Half a quest"}, headers={"X-Autosave": "1"}
+    )
+    assert response.status_code == 200 and response.get_json() == {"saved": True, "errors": {}}
+    assert discussion(app).draft_question == "Half a quest"
+    assert pages.get(base + "9").select_one("textarea#new_question").get_text() == "Half a quest"
+    too_long = pages.client.post(
+        base + "9", data={"new_question": "x" * 1001}, headers={"X-Autosave": "1"}
+    )
+    assert too_long.status_code == 422 and "new_question" in too_long.get_json()["errors"]
+
+
+def test_switching_language_saves_the_page_and_keeps_every_answer(
+    pages: PageClient, app: Flask
+) -> None:
+    base = start(pages)
+    pages.post(base + "2", {"ask": "yes"})
+    pages.post(base + "9", {"new_question": "Is it safe for me?", "action": "add"})
+    location = pages.post(
+        base + "9", {"new_question": "Typed before switching", "switch_language": "ur"}
+    )
+    ur_base = base.replace("/en/", "/ur/")
+    assert location == ur_base + "9"
+    page = pages.get(location, lang="ur")
+    texts = [p.get_text(strip=True) for p in page.select(".app-own-question__text")]
+    assert texts == ["Is it safe for me?"]
+    assert page.select_one("textarea#new_question").get_text() == "Typed before switching"
+    assert page.select_one(".app-own-question__text")["lang"] == "en"
+    assert pages.get(ur_base + "2", lang="ur").select_one("#ask").has_attr("checked")
+    assert discussion(app).language == "ur"
+
+
+def test_urdu_pages_are_right_to_left_and_say_the_translation_is_a_draft(pages: PageClient) -> None:
+    base = start(pages, "ur")
+    page = pages.get(base + "1", lang="ur")
+    notice = text_of(page, ".app-draft-notice")
+    assert re.search(r"[\u0600-\u06FF]", notice), "the draft notice must be in Urdu"
+    assert "Draft translation" not in notice
+    caption = text_of(page, ".app-progress-caption")
+    assert "1" in caption and str(TOTAL_STEPS) in caption and "Step" not in caption
+    fallbacks = [t for t in page.select("main [lang=en]") if "app-own-question__text" not in t.get("class", [])]
+    assert fallbacks == [], "no English fallback on a complete Urdu page"
+
+
+def test_english_pages_have_no_draft_notice(pages: PageClient) -> None:
+    assert pages.get("/en/").select_one(".app-draft-notice") is None
+
+
+def test_patient_text_is_escaped(pages: PageClient) -> None:
+    base = start(pages)
+    hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    pages.post(base + "9", {"new_question": hostile, "action": "add"})
+    html = pages.client.get(base + "9").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    review = pages.client.get(base.replace("step/", "review")).get_data(as_text=True)
+    assert "<img src=x" not in review
+
+
+def test_an_unknown_language_offers_the_supported_ones(pages: PageClient) -> None:
+    page = pages.get("/xx/", status=404)
+    names = [a.get_text(strip=True) for a in page.select(".app-language-choices a")]
+    assert names == ["English", "اردو"]
+
+
+def test_an_unknown_link_and_an_expired_link(pages: PageClient, app: Flask) -> None:
+    pages.get("/en/w/not-a-real-token/step/1", status=404)
+    base = start(pages)
+    with app.app_context():
+        found = db.session.scalars(select(Discussion)).one()
+        found.expires_at = dt.datetime(2020, 1, 1)
+        db.session.commit()
+    page = pages.get(base + "1", status=410)
+    assert "This link has expired" in text_of(page, "h1")
+    assert "not lost" in text_of(page, "main")
+
+
+def test_about_page_says_where_the_information_comes_from(pages: PageClient) -> None:
+    page = pages.get("/en/about/htg492")
+    main = text_of(page, "main")
+    for needed in (
+        "It is not a NICE product",
+        "No company paid for this guide",
+        "PROTECT IV",
+        "28 November 2018",
+        "Next review due",
+        "1.0.0",
+        "O'Neill WW et al. Circulation 2012",
+    ):
+        assert needed in main, needed
+
+
+def test_every_page_has_a_language_switch_that_names_languages_in_themselves(
+    pages: PageClient,
+) -> None:
+    base = start(pages)
+    for url in ("/en/", "/en/resume", "/en/about/htg492", base + "3", base.replace("step/", "review")):
+        page = pages.get(url)
+        options = page.select(".app-language__list li")
+        assert [o.get_text(strip=True) for o in options] == ["English", "اردو"]
