@@ -46,11 +46,8 @@ $(STAMPS)/python: pyproject.toml uv.lock
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-$(VENDOR)/.stamp: node_modules/.package-lock.json
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/assets static/vendor/axe
-	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend-dynamic-type.min.css $(VENDOR)/
-	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets/images $(VENDOR)/assets/
-	cp node_modules/axe-core/axe.min.js static/vendor/axe/
+$(VENDOR)/.stamp: node_modules/.package-lock.json scripts/vendor_assets.py
+	python3 scripts/vendor_assets.py
 	@touch $@
 
 catalogs: $(MO_FILES)

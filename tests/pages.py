@@ -24,10 +24,14 @@ def check_page(html: str, expected_lang: str | None = None) -> BeautifulSoup:
     root = page.find("html")
     assert isinstance(root, Tag), "no <html> element"
     lang, direction = root.get("lang"), root.get("dir")
-    assert lang and direction in ("ltr", "rtl"), f"<html> needs lang and dir, got {lang!r} {direction!r}"
+    assert lang and direction in ("ltr", "rtl"), (
+        f"<html> needs lang and dir, got {lang!r} {direction!r}"
+    )
     if expected_lang is not None:
         assert lang == expected_lang
-    assert direction == ("rtl" if lang in RTL else "ltr"), f"dir {direction!r} is wrong for {lang!r}"
+    assert direction == ("rtl" if lang in RTL else "ltr"), (
+        f"dir {direction!r} is wrong for {lang!r}"
+    )
     title = page.find("title")
     assert title and title.get_text(strip=True), "empty <title>"
     headings = page.find_all("h1")
@@ -68,7 +72,9 @@ class PageClient:
     client: FlaskClient
     last: TestResponse | None = field(default=None)
 
-    def get(self, url: str, *, status: int = 200, lang: str | None = None, **kw: Any) -> BeautifulSoup:
+    def get(
+        self, url: str, *, status: int = 200, lang: str | None = None, **kw: Any
+    ) -> BeautifulSoup:
         response = self.client.get(url, **kw)
         return self._page(response, status, lang)
 

@@ -89,7 +89,12 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         assert needed in everything, needed
     assert [s.type for s in pack.steps][-3:] == ["values", "own_questions", "readiness"]
     readiness = pack.step_of_type("readiness")
-    assert [i.id for i in readiness.items] == ["sure", "understand", "risk-benefit", "encouragement"]
+    assert [i.id for i in readiness.items] == [
+        "sure",
+        "understand",
+        "risk-benefit",
+        "encouragement",
+    ]
     assert "PROTECT IV" in pack.about["update_policy"].text
     assert "not a NICE product" in pack.about["not_nice"].text
 
@@ -109,7 +114,11 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
         (lambda d: d.pop("review_due"), "review_due", "must be a date"),
         (lambda d: d["steps"][0].pop("title"), "steps[0].title", "is missing"),
         (lambda d: d["steps"][2].update(type="quiz"), "steps[2].type", "'quiz'"),
-        (lambda d: d["steps"][1]["question"].update(text=""), "steps[1].question.text", "non-empty"),
+        (
+            lambda d: d["steps"][1]["question"].update(text=""),
+            "steps[1].question.text",
+            "non-empty",
+        ),
         (
             lambda d: d["steps"][0]["paragraphs"][1].pop("source"),
             "steps[0].paragraphs[1].source",
@@ -120,9 +129,18 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
             "risks[0].source",
             "no declared source",
         ),
-        (lambda d: d["risks"][1].update(id="bleeding-x") or d["risks"][0].update(id="bleeding-x"),
-         "risks[1].id", "repeats"),
-        (lambda d: d["steps"][0]["paragraphs"][0].update(shows="harms"), "paragraphs[0].shows", "'harms'"),
+        (
+            lambda d: (
+                d["risks"][1].update(id="bleeding-x") or d["risks"][0].update(id="bleeding-x")
+            ),
+            "risks[1].id",
+            "repeats",
+        ),
+        (
+            lambda d: d["steps"][0]["paragraphs"][0].update(shows="harms"),
+            "paragraphs[0].shows",
+            "'harms'",
+        ),
     ],
 )
 def test_a_malformed_pack_is_refused_naming_file_and_field(

@@ -67,7 +67,9 @@ def test_each_information_step_ends_with_its_question_to_think_about(pages: Page
         card = page.select_one(".app-question-card__text")
         if card:
             seen.append(card.get_text(strip=True))
-            assert page.select_one("label[for=ask]").get_text(strip=True) == "I want to ask about this"
+            assert (
+                page.select_one("label[for=ask]").get_text(strip=True) == "I want to ask about this"
+            )
     assert seen[0] == "What does the procedure involve?"
     assert len(seen) == 5
 
@@ -85,7 +87,10 @@ def test_marking_a_question_is_kept_and_can_be_undone(pages: PageClient, app: Fl
 def test_own_questions_can_be_added_changed_and_removed(pages: PageClient, app: Flask) -> None:
     base = start(pages)
     step = base + "9"
-    assert pages.post(step, {"new_question": "Will I be awake?", "action": "add"}) == step + "#your-questions"
+    assert (
+        pages.post(step, {"new_question": "Will I be awake?", "action": "add"})
+        == step + "#your-questions"
+    )
     pages.post(step, {"new_question": "Can my daughter stay with me?", "action": "add"})
     page = pages.get(step)
     texts = [p.get_text(strip=True) for p in page.select(".app-own-question__text")]
@@ -106,7 +111,9 @@ def test_own_questions_can_be_added_changed_and_removed(pages: PageClient, app: 
 def test_continuing_with_text_in_the_box_adds_it_rather_than_losing_it(pages: PageClient) -> None:
     base = start(pages)
     assert pages.post(base + "9", {"new_question": "How long will I stay?"}) == base + "10"
-    texts = [p.get_text(strip=True) for p in pages.get(base + "9").select(".app-own-question__text")]
+    texts = [
+        p.get_text(strip=True) for p in pages.get(base + "9").select(".app-own-question__text")
+    ]
     assert texts == ["How long will I stay?"]
 
 
@@ -146,7 +153,10 @@ def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -
     assert page.select_one("#rating-good-evidence-not-sure").has_attr("checked")
     assert page.select_one("#concern-haemolysis").has_attr("checked")
     assert not page.select_one("#concern-vascular-damage").has_attr("checked")
-    assert page.select_one("textarea#values_note").get_text() == "Getting home for my grandson's wedding"
+    assert (
+        page.select_one("textarea#values_note").get_text()
+        == "Getting home for my grandson's wedding"
+    )
 
 
 def test_readiness_check_says_whether_more_support_is_needed(pages: PageClient) -> None:
@@ -164,7 +174,9 @@ def test_readiness_check_says_whether_more_support_is_needed(pages: PageClient) 
 def test_review_page_shows_everything_with_ways_to_change_it(pages: PageClient) -> None:
     base = start(pages)
     pages.post(base + "4", {"ask": "yes"})
-    pages.post(base + "8", {"rating-family": "a-lot", "concern": ["bleeding"], "values_note": "My dog"})
+    pages.post(
+        base + "8", {"rating-family": "a-lot", "concern": ["bleeding"], "values_note": "My dog"}
+    )
     pages.post(base + "9", {"new_question": "Is it painful?", "action": "add"})
     page = pages.get(base.replace("step/", "review"))
     questions = text_of(page, ".app-review-questions")
@@ -242,7 +254,11 @@ def test_urdu_pages_are_right_to_left_and_say_the_translation_is_a_draft(pages: 
     assert "Draft translation" not in notice
     caption = text_of(page, ".app-progress-caption")
     assert "1" in caption and str(TOTAL_STEPS) in caption and "Step" not in caption
-    fallbacks = [t for t in page.select("main [lang=en]") if "app-own-question__text" not in t.get("class", [])]
+    fallbacks = [
+        t
+        for t in page.select("main [lang=en]")
+        if "app-own-question__text" not in t.get("class", [])
+    ]
     assert fallbacks == [], "no English fallback on a complete Urdu page"
 
 
@@ -252,7 +268,7 @@ def test_english_pages_have_no_draft_notice(pages: PageClient) -> None:
 
 def test_patient_text_is_escaped(pages: PageClient) -> None:
     base = start(pages)
-    hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     pages.post(base + "9", {"new_question": hostile, "action": "add"})
     html = pages.client.get(base + "9").get_data(as_text=True)
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -297,7 +313,13 @@ def test_every_page_has_a_language_switch_that_names_languages_in_themselves(
     pages: PageClient,
 ) -> None:
     base = start(pages)
-    for url in ("/en/", "/en/resume", "/en/about/htg492", base + "3", base.replace("step/", "review")):
+    for url in (
+        "/en/",
+        "/en/resume",
+        "/en/about/htg492",
+        base + "3",
+        base.replace("step/", "review"),
+    ):
         page = pages.get(url)
         options = page.select(".app-language__list li")
         assert [o.get_text(strip=True) for o in options] == ["English", "اردو"]

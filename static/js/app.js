@@ -87,7 +87,8 @@
     var data = new FormData(form);
     data.delete("action");
     say("saving");
-    window.fetch(form.action, {
+    // form.action would be the button named "action", not the form's address.
+    window.fetch(form.getAttribute("action"), {
       method: "POST", body: data, credentials: "same-origin", keepalive: !!keepalive,
       headers: { "X-Autosave": "1", "Accept": "application/json" }
     }).then(function (response) {
@@ -102,14 +103,19 @@
   form.addEventListener("input", function (event) {
     if (event.target && event.target.tagName === "TEXTAREA") {
       window.clearTimeout(timer);
-      timer = window.setTimeout(function () { save(false); }, 700);
+      timer = window.setTimeout(function () { timer = null; save(false); }, 700);
     }
   });
   form.addEventListener("change", function (event) {
     if (event.target && event.target.tagName === "INPUT") { window.clearTimeout(timer); save(false); }
   });
-  form.addEventListener("submit", function () { window.clearTimeout(timer); });
+  form.addEventListener("submit", function () { window.clearTimeout(timer); timer = null; });
+  // Closing the tablet, switching app or leaving the page: send what is waiting at once.
+  function flush() {
+    if (timer) { window.clearTimeout(timer); timer = null; save(true); }
+  }
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && timer) { window.clearTimeout(timer); timer = null; save(true); }
+    if (document.visibilityState === "hidden") { flush(); }
   });
+  window.addEventListener("pagehide", flush);
 })();

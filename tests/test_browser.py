@@ -1,0 +1,316 @@
+"""The walkthrough in a real browser (Debian's Chromium) at tablet size, in English and Urdu.
+
+Each page is checked with axe-core for WCAG 2.2 A/AA, every request is watched so that nothing comes
+from another host, and a screenshot of each page is saved under test-results/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-results" / "screenshots"
+AXE = ROOT / "static" / "vendor" / "axe" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+TABLET = {"width": 768, "height": 1024}
+# Without the background-networking switches Chromium tries to reach Google's hosts at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Tablet:
+    """A browser context on the app, refusing and recording any request to another host."""
+
+    def __init__(
+        self,
+        browser: Browser,
+        server: str,
+        *,
+        locale: str,
+        js: bool = True,
+        viewport: dict[str, int] = TABLET,
+    ) -> None:
+        self.server = server
+        self.js = js
+        self.foreign: list[str] = []
+        self.context: BrowserContext = browser.new_context(
+            viewport=viewport, locale=locale, java_script_enabled=js, reduced_motion="reduce"
+        )
+        self.context.route("**/*", self._only_this_app)
+        self.page: Page = self.context.new_page()
+
+    def _only_this_app(self, route, request) -> None:  # type: ignore[no-untyped-def]
+        if urlsplit(request.url).netloc == urlsplit(self.server).netloc:
+            route.continue_()
+        else:
+            self.foreign.append(request.url)
+            route.abort()
+
+    def look(self, name: str, *, lang: str) -> None:
+        """Check the page as a user and an auditor would, and keep a screenshot of it."""
+        page = self.page
+        page.wait_for_load_state("load")
+        expect(page.locator("h1")).to_have_count(1)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page.locator("html")).to_have_attribute(
+            "dir", "rtl" if lang in ("ur", "ar") else "ltr"
+        )
+        # Page scripts, axe included, only run where the reader has JavaScript on.
+        if self.js:
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px"
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+            )
+            problems = [
+                {
+                    "id": v["id"],
+                    "help": v["help"],
+                    "nodes": [n["html"][:160] for n in v["nodes"][:3]],
+                }
+                for v in result["violations"]
+            ]
+            assert problems == [], f"{name}: " + json.dumps(problems, ensure_ascii=False, indent=1)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        assert self.foreign == [], f"requests to other hosts: {self.foreign}"
+
+    def continue_(self) -> None:
+        with self.page.expect_navigation():
+            self.page.locator(".app-step-actions button[value=continue]").click()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def step_caption(page: Page) -> str:
+    return page.locator(".app-progress-caption").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "other", "accept"), [("en", "ur", "en-GB"), ("ur", "en", "ur-PK")]
+)
+def test_whole_walkthrough_at_tablet_size(
+    browser: Browser, live_server: str, lang: str, other: str, accept: str
+) -> None:
+    tablet = Tablet(browser, live_server, locale=accept)
+    page = tablet.page
+
+    # Language choice first, with the browser's language preselected.
+    page.goto(live_server + "/")
+    assert urlsplit(page.url).path == f"/{lang}/"
+    expect(page.locator(f"#language-{lang}")).to_be_checked()
+    tablet.look(f"{lang}-01-start", lang=lang)
+    page.locator(".nhsuk-button[type=submit]").click()
+
+    code = page.locator(".app-code-notice .app-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    step_base = page.url.split("/step/")[0] + "/step/"
+
+    # The information steps, marking two questions to ask.
+    for number in range(1, 8):
+        assert re.search(rf"\b{number}\b", step_caption(page)) and "10" in step_caption(page)
+        if number in (2, 4):
+            page.locator("label[for=ask]").click()
+            expect(page.locator("#ask")).to_be_checked()
+        tablet.look(f"{lang}-{number + 1:02d}-step-{number}", lang=lang)
+        tablet.continue_()
+
+    # What matters: answered, then the page is reloaded before pressing any button.
+    assert page.url.endswith("/step/8")
+    page.locator("label[for=rating-have-procedure-a-lot]").click()
+    page.locator("label[for=rating-family-a-little]").click()
+    page.locator("label[for=concern-bleeding]").click()
+    with page.expect_response(
+        lambda r: (
+            r.request.method == "POST" and "I look after my husband" in (r.request.post_data or "")
+        )
+    ) as saved:
+        page.locator("#values_note").fill("I look after my husband")
+    assert saved.value.ok
+    saved_text = page.locator("[data-autosave-status]").get_attribute("data-saved") or ""
+    expect(page.locator("[data-autosave-status]")).to_have_text(saved_text)
+    page.reload()
+    expect(page.locator("#rating-have-procedure-a-lot")).to_be_checked()
+    expect(page.locator("#rating-family-a-little")).to_be_checked()
+    expect(page.locator("#concern-bleeding")).to_be_checked()
+    expect(page.locator("#values_note")).to_have_value("I look after my husband")
+    tablet.look(f"{lang}-09-values", lang=lang)
+    tablet.continue_()
+
+    # Own questions: add two, change one, remove one.
+    assert page.url.endswith("/step/9")
+    page.locator("#new_question").fill("Will I be awake?")
+    page.locator("button[name=action][value=add]").click()
+    page.locator("#new_question").fill("Can my son stay with me?")
+    page.locator("button[name=action][value=add]").click()
+    expect(page.locator(".app-own-question__text")).to_have_text(
+        ["Will I be awake?", "Can my son stay with me?"]
+    )
+    page.locator(".app-own-question__actions a").nth(0).click()
+    page.locator("#text").fill("Will I be awake the whole time?")
+    tablet.look(f"{lang}-10-edit-question", lang=lang)
+    page.locator("main button[type=submit]").click()
+    page.locator(".app-own-question__actions a").nth(3).click()
+    tablet.look(f"{lang}-11-remove-question", lang=lang)
+    page.locator("main button[type=submit]").click()
+    expect(page.locator(".app-own-question__text")).to_have_text(
+        ["Will I be awake the whole time?"]
+    )
+
+    # A question half typed, then the language is switched: everything stays.
+    page.locator("#new_question").fill("How long is the recovery")
+    tablet.look(f"{lang}-12-own-questions", lang=lang)
+    page.locator(".app-language__summary").click()
+    page.locator(f".app-language__option[value={other}]").click()
+    assert f"/{other}/w/" in page.url and page.url.endswith("/step/9")
+    expect(page.locator("html")).to_have_attribute("lang", other)
+    expect(page.locator(".app-own-question__text")).to_have_text(
+        ["Will I be awake the whole time?"]
+    )
+    expect(page.locator("#new_question")).to_have_value("How long is the recovery")
+    page.goto(step_base.replace(f"/{lang}/", f"/{other}/") + "2")
+    expect(page.locator("#ask")).to_be_checked()
+    page.goto(step_base.replace(f"/{lang}/", f"/{other}/") + "8")
+    expect(page.locator("#values_note")).to_have_value("I look after my husband")
+    # ... and back again.
+    page.locator(".app-language__summary").click()
+    page.locator(f".app-language__option[value={lang}]").click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    page.goto(step_base + "9")
+    expect(page.locator("#new_question")).to_have_value("How long is the recovery")
+    page.locator("button[name=action][value=add]").click()
+
+    # Readiness, then the review page.
+    page.goto(step_base + "10")
+    for item, answer in (
+        ("sure", "no"),
+        ("understand", "yes"),
+        ("risk-benefit", "yes"),
+        ("encouragement", "yes"),
+    ):
+        page.locator(f"label[for=ready-{item}-{answer}]").click()
+    tablet.look(f"{lang}-13-readiness", lang=lang)
+    tablet.continue_()
+    assert page.url.endswith("/review")
+    review = page.locator(".app-review-questions").inner_text()
+    assert "Will I be awake the whole time?" in review
+    assert "How long is the recovery" in review
+    assert len(page.locator(".app-review-questions li").all()) == 4
+    tablet.look(f"{lang}-14-review", lang=lang)
+
+    # The about page and the continue-later page.
+    page.goto(live_server + f"/{lang}/about/htg492")
+    tablet.look(f"{lang}-15-about", lang=lang)
+    page.goto(step_base.replace("/step/", "/later"))
+    tablet.look(f"{lang}-16-later", lang=lang)
+    tablet.close()
+
+    # Resume on a fresh browser (another device) with the code.
+    fresh = Tablet(browser, live_server, locale=accept)
+    fresh.page.goto(live_server + f"/{lang}/resume")
+    fresh.look(f"{lang}-17-resume", lang=lang)
+    fresh.page.locator("#code").fill(code.lower().replace("-", " "))
+    fresh.page.locator("main button[type=submit]").click()
+    assert fresh.page.url.endswith("/review")
+    assert (
+        "Will I be awake the whole time?"
+        in fresh.page.locator(".app-review-questions").inner_text()
+    )
+    fresh.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_works_without_javascript(browser: Browser, live_server: str, lang: str) -> None:
+    tablet = Tablet(browser, live_server, locale=lang, js=False)
+    page = tablet.page
+    page.goto(live_server + f"/{lang}/")
+    page.locator(".nhsuk-button[type=submit]").click()
+    step_base = page.url.split("/step/")[0] + "/step/"
+    page.goto(step_base + "2")
+    page.locator("label[for=ask]").click()
+    tablet.continue_()
+    assert page.url.endswith("/step/3")
+    page.goto(step_base + "9")
+    page.locator("#new_question").fill("x" * 1001)
+    page.locator("button[name=action][value=add]").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    expect(page.locator("#new_question")).to_have_value("x" * 1001)
+    tablet.look(f"{lang}-nojs-error", lang=lang)
+    page.locator("#new_question").fill("Who will look after me afterwards?")
+    page.locator("button[name=action][value=add]").click()
+    expect(page.locator(".app-own-question__text")).to_have_text(
+        ["Who will look after me afterwards?"]
+    )
+    page.locator(".app-language__summary").click()
+    other = "ur" if lang == "en" else "en"
+    page.locator(f".app-language__option[value={other}]").click()
+    expect(page.locator("html")).to_have_attribute("lang", other)
+    expect(page.locator(".app-own-question__text")).to_have_text(
+        ["Who will look after me afterwards?"]
+    )
+    page.goto(step_base.replace(f"/{lang}/", f"/{other}/") + "2")
+    expect(page.locator("#ask")).to_be_checked()
+    tablet.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport"),
+    [("landscape", {"width": 1024, "height": 768}), ("phone", {"width": 390, "height": 844})],
+)
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_other_screen_sizes(
+    browser: Browser, live_server: str, name: str, viewport: dict[str, int], lang: str
+) -> None:
+    tablet = Tablet(browser, live_server, locale=lang, viewport=viewport)
+    page = tablet.page
+    page.goto(live_server + f"/{lang}/")
+    page.locator(".nhsuk-button[type=submit]").click()
+    tablet.look(f"{lang}-{name}-step-1", lang=lang)
+    page.goto(page.url.split("/step/")[0] + "/step/8")
+    tablet.look(f"{lang}-{name}-values", lang=lang)
+    tablet.close()
+
+
+def test_text_size_control_makes_text_larger_and_is_remembered(
+    browser: Browser, live_server: str
+) -> None:
+    tablet = Tablet(browser, live_server, locale="en")
+    page = tablet.page
+    page.goto(live_server + "/en/")
+    size = lambda: page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)"
+    )  # noqa: E731
+    before = size()
+    page.locator("[data-text-size=larger]").click()
+    assert size() > before * 1.1
+    page.goto(live_server + "/en/resume")
+    page.goto(live_server + "/en/")
+    assert size() > before * 1.1
+    tablet.close()
