@@ -55,14 +55,16 @@ catalogs: $(MO_FILES)
 translations/%.mo: translations/%.po $(STAMPS)/python
 	$(UV) run --frozen pybabel compile --statistics -i $< -o $@
 
+POT_DIR ?= translations
+
 # Translators' workflow (see README): extract the English, then merge it into every catalog,
 # which marks changed sentences fuzzy ("needs review") so the app shows English until confirmed.
 extract: $(STAMPS)/python
 	PYTHONPATH=. $(UV) run --frozen pybabel extract -F babel-messages.cfg --no-location --sort-by-file \
 	  --add-comments=Translators: -k _ -k gettext -k ngettext:1,2 -k lazy_gettext \
-	  --project="Heart pump decision guide" -o translations/messages.pot .
+	  --project="Heart pump decision guide" -o $(POT_DIR)/messages.pot .
 	PYTHONPATH=. $(UV) run --frozen pybabel extract -F babel-content.cfg --sort-by-file \
-	  --project="Heart pump decision guide content" -o translations/content.pot .
+	  --project="Heart pump decision guide content" -o $(POT_DIR)/content.pot .
 
 update-catalogs: extract
 	$(UV) run --frozen pybabel update -i translations/messages.pot -d translations -D messages --no-location --ignore-obsolete

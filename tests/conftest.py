@@ -1,4 +1,4 @@
-"""Fixtures: an app on its own SQLite file per test, page helpers that check every page, a server."""
+"""Fixtures: an app on its own SQLite file per test, checked page helpers, a live server."""
 
 from __future__ import annotations
 

@@ -304,9 +304,12 @@ def test_text_size_control_makes_text_larger_and_is_remembered(
     tablet = Tablet(browser, live_server, locale="en")
     page = tablet.page
     page.goto(live_server + "/en/")
-    size = lambda: page.evaluate(
-        "parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)"
-    )  # noqa: E731
+
+    def size() -> float:
+        return float(
+            page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+        )
+
     before = size()
     page.locator("[data-text-size=larger]").click()
     assert size() > before * 1.1

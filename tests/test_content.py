@@ -164,8 +164,8 @@ def test_the_app_will_not_start_on_a_broken_pack(tmp_path: Path) -> None:
 def test_invalid_yaml_and_missing_file_are_named(tmp_path: Path) -> None:
     folder = tmp_path / "content" / "empty"
     folder.mkdir(parents=True)
-    with pytest.raises(ContentPackError, match="pack.yaml: file is missing"):
+    with pytest.raises(ContentPackError, match=r"pack\.yaml: file is missing"):
         load_packs(folder.parent)
     (folder / "pack.yaml").write_text("id: [unclosed\n")
-    with pytest.raises(ContentPackError, match="pack.yaml: not valid YAML"):
+    with pytest.raises(ContentPackError, match=r"pack\.yaml: not valid YAML"):
         load_pack(folder)
