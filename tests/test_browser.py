@@ -317,3 +317,57 @@ def test_text_size_control_makes_text_larger_and_is_remembered(
     page.goto(live_server + "/en/")
     assert size() > before * 1.1
     tablet.close()
+
+
+# A stand-in for the browser's speech synthesis (headless Chromium has no voices): it offers the
+# voices a test names and records what it was asked to say.
+FAKE_SPEECH = """
+(() => {
+  const voices = %s.map(lang => ({lang, name: 'Test ' + lang, default: false}));
+  window.__spoken = [];
+  const synth = {
+    speaking: false,
+    getVoices: () => voices,
+    addEventListener: () => {},
+    speak(u) { window.__spoken.push({text: u.text, lang: u.lang}); },
+    cancel() {},
+  };
+  Object.defineProperty(window, 'speechSynthesis', {value: synth});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "voices", "offered"),
+    [("en", ["en-GB"], True), ("ur", ["en-GB"], False), ("ur", ["ur-PK"], True)],
+)
+def test_read_aloud_is_offered_only_with_a_voice_for_the_language(
+    browser: Browser, live_server: str, lang: str, voices: list[str], offered: bool
+) -> None:
+    tablet = Tablet(browser, live_server, locale=lang)
+    page = tablet.page
+    page.add_init_script(FAKE_SPEECH % json.dumps(voices))
+    page.goto(live_server + f"/{lang}/")
+    page.locator(".nhsuk-button[type=submit]").click()
+    page.wait_for_url("**/step/1?started=1")
+    button = page.locator("[data-read-aloud]")
+    if not offered:
+        expect(button).to_be_hidden()
+    else:
+        expect(button).to_be_visible()
+        button.click()
+        spoken = page.evaluate("window.__spoken")
+        assert len(spoken) == 1 and spoken[0]["lang"].startswith(lang)
+        title = page.locator("h1").inner_text()
+        assert spoken[0]["text"].startswith(title)
+        assert page.locator("[data-read-aloud-text] p").first.inner_text()[:30] in spoken[0]["text"]
+    tablet.close()
+
+
+def test_unknown_language_page_is_accessible(browser: Browser, live_server: str) -> None:
+    tablet = Tablet(browser, live_server, locale="fr")
+    response = tablet.page.goto(live_server + "/fr/")
+    assert response is not None and response.status == 404
+    tablet.look("unknown-language", lang="en")
+    tablet.close()
