@@ -1,12 +1,15 @@
-"""Command-line tasks: `flask --app app content-check`."""
+"""Command-line tasks: `flask --app app content-check`, `flask --app app translations-check`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
 from .content import ContentPack
 from .i18n import languages
+from .translation_checks import problems, read_catalog
 
 
 @click.command("content-check")
@@ -23,5 +26,25 @@ def content_check() -> None:
     )
 
 
+@click.command("translations-check")
+def translations_check() -> None:
+    """Check every catalog against its template: complete, not fuzzy, placeholders kept."""
+    folder = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    failed = False
+    for language in languages().values():
+        if language.review == "source":
+            continue
+        for domain in ("messages", "content"):
+            po = folder / language.locale / "LC_MESSAGES" / f"{domain}.po"
+            found = problems(read_catalog(folder / f"{domain}.pot"), read_catalog(po))
+            click.echo(f"{po}: {'ok' if not found else f'{len(found)} problems'}")
+            for problem in found:
+                click.echo(f"  {problem}")
+            failed = failed or bool(found)
+    if failed:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_check)
+    app.cli.add_command(translations_check)

@@ -15,12 +15,10 @@ from typing import Any
 import yaml
 from babel import Locale
 from flask import Flask, abort, current_app, g, request, url_for
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_translations
 from markupsafe import Markup, escape
 
 REVIEW_STATES = ("source", "draft", "reviewed")
-
-content_domain = Domain(domain="content")
 
 
 class LanguageListError(ValueError):
@@ -149,25 +147,56 @@ def select_locale() -> str:
     return current_language().locale
 
 
-def content_text(msgid: str) -> Markup:
-    """Content pack text in the reader's language.
+ENGLISH = Markup('<span lang="en" dir="ltr">{}</span>')
 
-    A sentence with no current translation (never translated, or marked fuzzy by `pybabel update`
-    because its English changed) is shown in English and marked as English, never as an outdated
-    translation: compiled catalogs leave fuzzy entries out.
-    """
+
+def _translated(translations: Any, key: str | tuple[str, int]) -> str | None:
+    """The compiled translation of key, or None. Fuzzy entries are never compiled, so a sentence
+    whose English changed since it was translated has none until a translator confirms it."""
+    catalog: dict[Any, str] = getattr(translations, "_catalog", {})
+    return catalog.get(key) or None
+
+
+def _in_language(msgid: str, translated: str | None) -> Markup:
     if current_language().code == "en":
         return escape(msgid)
-    catalog = getattr(content_domain.get_translations(), "_catalog", {})
-    translated = catalog.get(msgid)
-    if translated:
-        return escape(translated)
-    return Markup('<span lang="en" dir="ltr">{}</span>').format(msgid)
+    if translated is None:
+        # Shown in English and marked as English rather than as an outdated translation.
+        return ENGLISH.format(msgid)
+    return escape(translated)
+
+
+def content_text(msgid: str) -> Markup:
+    """Content pack text in the reader's language."""
+    domain: Domain = current_app.extensions["companion.content_domain"]
+    return _in_language(msgid, _translated(domain.get_translations(), msgid))
+
+
+def interface_gettext(msgid: str) -> Markup:
+    """Interface text in the reader's language; Jinja formats the placeholders afterwards."""
+    return _in_language(msgid, _translated(get_translations(), msgid))
+
+
+def interface_ngettext(singular: str, plural: str, count: int) -> Markup:
+    translations = get_translations()
+    if current_language().code == "en" or _translated(translations, (singular, 0)) is None:
+        return _in_language(singular if count == 1 else plural, None)
+    return escape(translations.ngettext(singular, plural, count))
+
+
+def _(msgid: str, **variables: Any) -> Markup:
+    """gettext for Python code: translate first, then fill the named placeholders (escaped)."""
+    return interface_gettext(msgid) % variables
 
 
 def init_app(app: Flask, languages_file: Path) -> None:
     app.extensions["companion.languages"] = load_languages(languages_file)
     Babel(app, locale_selector=select_locale)
+    # One content domain per app: Flask-Babel caches translations on the Domain object.
+    app.extensions["companion.content_domain"] = Domain(domain="content")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=interface_gettext, ngettext=interface_ngettext, newstyle=True
+    )
     app.url_value_preprocessor(use_language_from_url)
     app.url_defaults(add_language_to_urls)
     app.jinja_env.globals.update(

@@ -20,12 +20,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import discussions
 from .content import ContentPack, Step
-from .i18n import current_language, languages
+from .i18n import _, current_language, languages
 from .models import Discussion, db
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
@@ -122,24 +122,21 @@ def current_answers(discussion: Discussion) -> dict[str, Any]:
     }
 
 
-def too_long(count: int, limit: int) -> str:
-    return str(
-        _(
-            "This is %(count)s characters long. "
-            "Please shorten it to %(limit)s characters or fewer.",
-            count=count,
-            limit=limit,
-        )
+def too_long(count: int, limit: int) -> Markup:
+    return _(
+        "This is %(count)s characters long. Please shorten it to %(limit)s characters or fewer.",
+        count=count,
+        limit=limit,
     )
 
 
-def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, str]:
+def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, Markup]:
     """Store what the form says for this step; return error messages by field name.
 
     Valid answers are stored even when another field on the page is refused, so nothing the patient
     gave is lost.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, Markup] = {}
     if step.question is not None:
         discussions.mark_question(discussion, step.question.id, form.get("ask") == "yes")
     if step.type == "values":
@@ -181,7 +178,7 @@ def step(token: str, number: int) -> ViewResult:
     if not 1 <= number <= len(pack.steps):
         abort(404)
     step = pack.steps[number - 1]
-    errors: dict[str, str] = {}
+    errors: dict[str, Markup] = {}
     if request.method == "POST":
         errors = save_step(discussion, step, request.form)
         if is_autosave():
