@@ -33,20 +33,21 @@ def problems(template: Catalog, translated: Catalog) -> list[str]:
     for message in translated:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        name = repr(ids[0])
+        english = str(message.id[0] if isinstance(message.id, tuple) else message.id)
+        raw = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        strings = [str(s or "") for s in raw]
+        name = repr(english)
         if not all(strings):
             found.append(f"untranslated: {name}")
             continue
         if message.fuzzy:
             found.append(f"fuzzy (needs review): {name}")
         for string in strings:
-            if sorted(PLACEHOLDER.findall(string)) != sorted(PLACEHOLDER.findall(ids[0])):
+            if sorted(PLACEHOLDER.findall(string)) != sorted(PLACEHOLDER.findall(english)):
                 found.append(f"placeholders differ: {name}")
-            if sorted(TAG.findall(string)) != sorted(TAG.findall(ids[0])):
+            if sorted(TAG.findall(string)) != sorted(TAG.findall(english)):
                 found.append(f"HTML tags differ: {name}")
-            lost = [n for n in NUMBER.findall(ids[0]) if n not in string]
+            lost = [n for n in NUMBER.findall(english) if n not in string]
             if lost:
                 found.append(f"numbers lost ({', '.join(lost)}): {name}")
     return found
