@@ -13,6 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -370,4 +373,69 @@ def test_unknown_language_page_is_accessible(browser: Browser, live_server: str)
     response = tablet.page.goto(live_server + "/fr/")
     assert response is not None and response.status == 404
     tablet.look("unknown-language", lang="en")
+    tablet.close()
+
+
+LANGUAGE_LIST = yaml.safe_load((ROOT / "translations" / "languages.yaml").read_text())
+RTL_CODES = {lang["code"] for lang in LANGUAGE_LIST if lang["dir"] == "rtl"}
+
+
+def english_phrases() -> list[str]:
+    """Interface strings of two words or more, as they read in English with no placeholder."""
+    with (ROOT / "translations" / "messages.pot").open("rb") as f:
+        template = read_po(f)
+    return [
+        str(m.id)
+        for m in template
+        if m.id and isinstance(m.id, str) and "%(" not in m.id and len(m.id.split()) >= 2
+    ]
+
+
+def english_left_on(html: str, phrases: list[str]) -> list[str]:
+    """English interface phrases on the page outside marked fallbacks and the patient's words."""
+    page = BeautifulSoup(html, "html.parser")
+    for tag in page.select('[lang="en"], textarea, script, .app-own-question__text, .app-code'):
+        tag.decompose()
+    text = " ".join(page.get_text(" ").split())
+    return [phrase for phrase in phrases if phrase in text]
+
+
+@pytest.mark.parametrize("language", LANGUAGE_LIST, ids=[lang["code"] for lang in LANGUAGE_LIST])
+def test_each_language_walks_the_main_steps(
+    browser: Browser, live_server: str, language: dict[str, str]
+) -> None:
+    code = language["code"]
+    tablet = Tablet(browser, live_server, locale=code)
+    page = tablet.page
+    phrases = english_phrases()
+
+    def look(name: str) -> None:
+        tablet.look(f"lang-{code}-{name}", lang=code)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl" if code in RTL_CODES else "ltr")
+        if code != "en":
+            assert english_left_on(page.content(), phrases) == [], name
+
+    page.goto(live_server + "/")
+    assert urlsplit(page.url).path == f"/{code}/"
+    look("start")
+    page.locator(".nhsuk-button[type=submit]").click()
+    page.wait_for_url("**/step/1?started=1")
+    step_base = page.url.split("/step/")[0] + "/step/"
+    look("step-1")
+    page.goto(step_base + "4")
+    page.locator("label[for=ask]").click()
+    look("step-4-risks")
+    tablet.continue_()
+    page.goto(step_base + "8")
+    page.locator("label[for=concern-haemolysis]").click()
+    look("values")
+    page.goto(step_base + "9")
+    page.locator("#new_question").fill("Question in English, 1 2 3")
+    page.locator("button[name=action][value=add]").click()
+    expect(page.locator(".app-own-question__text")).to_have_count(1)
+    look("own-questions")
+    page.goto(step_base.replace("/step/", "/review"))
+    look("review")
+    page.goto(live_server + f"/{code}/about/htg492")
+    look("about")
     tablet.close()

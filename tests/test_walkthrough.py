@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
+import pytest
+import yaml
 from flask import Flask
 from sqlalchemy import select
 
@@ -323,3 +326,41 @@ def test_every_page_has_a_language_switch_that_names_languages_in_themselves(
         page = pages.get(url)
         options = page.select(".app-language__list li")
         assert [o.get_text(strip=True) for o in options] == ["English", "اردو"]
+
+
+LANGUAGES = yaml.safe_load(
+    (Path(__file__).parent.parent / "translations" / "languages.yaml").read_text()
+)
+
+
+@pytest.mark.parametrize("code", [lang["code"] for lang in LANGUAGES if lang["code"] != "en"])
+def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
+    pages: PageClient, code: str
+) -> None:
+    base = start(pages)
+    pages.post(base + "2", {"ask": "yes"})
+    pages.post(
+        base + "8", {"rating-checks": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"}
+    )
+    pages.post(base + "9", {"new_question": "First question", "action": "add"})
+    pages.post(base + "10", {"ready-sure": "yes", "ready-understand": "no"})
+    location = pages.post(base + "9", {"new_question": "Half typed", "switch_language": code})
+    there = base.replace("/en/", f"/{code}/")
+    assert location == there + "9"
+    page = pages.get(location, lang=code)
+    assert [p.get_text(strip=True) for p in page.select(".app-own-question__text")] == [
+        "First question"
+    ]
+    assert page.select_one("textarea#new_question").get_text() == "Half typed"
+    assert pages.get(there + "2", lang=code).select_one("#ask").has_attr("checked")
+    values = pages.get(there + "8", lang=code)
+    assert values.select_one("#rating-checks-a-little").has_attr("checked")
+    assert values.select_one("#concern-heart-damage").has_attr("checked")
+    assert values.select_one("textarea#values_note").get_text() == "Ĉu?"
+    ready = pages.get(there + "10", lang=code)
+    assert ready.select_one("#ready-sure-yes").has_attr("checked")
+    assert ready.select_one("#ready-understand-no").has_attr("checked")
+    back = pages.post(
+        there + "10", {"ready-sure": "yes", "ready-understand": "no", "switch_language": "en"}
+    )
+    assert back == base + "10"
