@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PORT ?= 5000
 UV = $(shell scripts/uv.sh)
 STAMPS := .make
-LOCALES := $(shell sed -n 's/^  locale: //p' translations/languages.yaml)
+LOCALES := $(shell sed -n "s/.*locale: *\([A-Za-z_]*\).*/\1/p" translations/languages.yaml)
 PO_FILES := $(foreach l,$(LOCALES),$(wildcard translations/$(l)/LC_MESSAGES/*.po))
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := static/vendor/nhsuk
