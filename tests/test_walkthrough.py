@@ -42,6 +42,10 @@ def test_front_door_follows_the_browsers_language(pages: PageClient) -> None:
     assert response.headers["Location"] == "/ur/"
     response = pages.client.get("/", headers={"Accept-Language": "fr, de"})
     assert response.headers["Location"] == "/en/"
+    response = pages.client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert response.headers["Location"] == "/zh-Hans/"
+    response = pages.client.get("/", headers={"Accept-Language": "pt-BR, pa-IN;q=0.5"})
+    assert response.headers["Location"] == "/pt/"
 
 
 def test_start_page_offers_languages_named_in_themselves(pages: PageClient) -> None:
