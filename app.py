@@ -11,7 +11,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
-from companion import assets, cli, config, i18n, site, walkthrough
+from companion import accounts, assets, cli, config, i18n, site, staff, staff_sessions, walkthrough
 from companion.content import load_packs
 from companion.models import db
 
@@ -46,9 +46,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     CSRFProtect(app)
+    staff_sessions.init_app(app)
+    staff.limiter.init_app(app)
     assets.init_app(app)
 
     app.register_blueprint(site.bp)
     app.register_blueprint(walkthrough.bp)
+    app.register_blueprint(staff.bp)
     cli.init_app(app)
+    accounts.init_app(app)
     return app

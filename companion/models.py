@@ -51,7 +51,33 @@ class Discussion(Base):
     values_note: Mapped[str] = mapped_column(Text, default="")
     draft_question: Mapped[str] = mapped_column(Text, default="")
 
+    # The consent-discussion record, written by staff. record_version counts saves so that two
+    # people editing at once are told instead of one silently overwriting the other.
+    record_version: Mapped[int] = mapped_column(default=0)
+    interpreter: Mapped[str] = mapped_column(String(32), default="")
+    interpreter_language: Mapped[str] = mapped_column(String(64), default="")
+    interpreter_id: Mapped[str] = mapped_column(String(64), default="")
+    supporter_present: Mapped[str] = mapped_column(String(8), default="")
+    supporter_relationship: Mapped[str] = mapped_column(String(64), default="")
+    teach_back_pump: Mapped[str] = mapped_column(Text, default="")
+    teach_back_risks: Mapped[str] = mapped_column(Text, default="")
+    teach_back_say_no: Mapped[str] = mapped_column(Text, default="")
+    teach_back_rating: Mapped[str] = mapped_column(String(16), default="")
+    decision: Mapped[str] = mapped_column(String(32), default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    written_information_given: Mapped[bool] = mapped_column(default=False)
+    mdt_selected: Mapped[bool] = mapped_column(default=False)
+    bcis_database: Mapped[bool] = mapped_column(default=False)
+    governance_informed: Mapped[bool] = mapped_column(default=False)
+    finalised_at: Mapped[dt.datetime | None]
+    finalised_by: Mapped[str] = mapped_column(String(120), default="")
+    finalised_role: Mapped[str] = mapped_column(String(32), default="")
+
     step_visits: Mapped[list[StepVisit]] = relationship(cascade="all, delete-orphan")
+    record_items: Mapped[list[RecordItem]] = relationship(cascade="all, delete-orphan")
+    amendments: Mapped[list[Amendment]] = relationship(
+        cascade="all, delete-orphan", order_by="Amendment.id"
+    )
     questions_to_ask: Mapped[list[QuestionToAsk]] = relationship(cascade="all, delete-orphan")
     patient_questions: Mapped[list[PatientQuestion]] = relationship(
         cascade="all, delete-orphan", order_by="PatientQuestion.id"
@@ -83,10 +109,12 @@ class QuestionToAsk(Base):
     discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(64))
     marked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(24), default="not-discussed")
 
 
 class PatientQuestion(Base):
-    """A question in the patient's own words and language."""
+    """A question in the patient's own words and language, with staff's gloss and answer."""
 
     __tablename__ = "patient_question"
 
@@ -94,6 +122,9 @@ class PatientQuestion(Base):
     discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16))
+    gloss: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(24), default="not-discussed")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -144,3 +175,77 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+class RecordItem(Base):
+    """A risk, benefit or option of the pack as discussed: whether, and any figure given."""
+
+    __tablename__ = "record_item"
+    __table_args__ = (UniqueConstraint("discussion_id", "kind", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[str] = mapped_column(String(64))
+    discussed: Mapped[bool] = mapped_column(default=False)
+    figure: Mapped[int | None]
+    figure_source: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Amendment(Base):
+    """A change after sign-off, kept beside the original: who, when, why, before and after."""
+
+    __tablename__ = "amendment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    author: Mapped[str] = mapped_column(String(120))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    field: Mapped[str] = mapped_column(String(64))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class StaffMember(Base):
+    """A nurse, clinician or admin who signs in to run discussions."""
+
+    __tablename__ = "staff_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class StaffSession(Base):
+    """A signed-in browser. Signing out or timing out ends it here, not only in the cookie."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id", ondelete="CASCADE"))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None]
+
+    staff: Mapped[StaffMember] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what to which discussion, and when. Never any patient free text."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    discussion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("discussion.id", ondelete="SET NULL")
+    )
+    detail: Mapped[str] = mapped_column(String(200), default="")

@@ -18,6 +18,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from markupsafe import Markup
@@ -87,6 +88,29 @@ def resume() -> ViewResult:
 def about(procedure: str) -> ViewResult:
     pack = packs().get(procedure) or abort(404)
     return render_template("walkthrough/about.html", pack=pack)
+
+
+# Endpoints a tablet handed to a patient may show; anything else returns to their discussion.
+PATIENT_MODE_ENDPOINTS = {
+    "walkthrough.continue_discussion",
+    "walkthrough.step",
+    "walkthrough.edit_question",
+    "walkthrough.remove_question",
+    "walkthrough.review",
+    "walkthrough.later",
+    "walkthrough.about",
+}
+
+
+@bp.before_request
+def keep_a_handed_over_tablet_on_its_discussion() -> BaseResponse | None:
+    locked = session.get("patient_mode")
+    if not locked:
+        return None
+    token = (request.view_args or {}).get("token")
+    if request.endpoint in PATIENT_MODE_ENDPOINTS and token in (None, locked):
+        return None
+    return redirect(url_for(".continue_discussion", token=locked))
 
 
 def load_discussion(token: str) -> tuple[Discussion, ContentPack]:

@@ -93,6 +93,13 @@
       headers: { "X-Autosave": "1", "Accept": "application/json" }
     }).then(function (response) {
       say(response.ok ? "saved" : "failed");
+      return response.json().then(function (data) {
+        // The staff record counts its saves: keep the next save based on this one.
+        var version = form.querySelector("[data-record-version]");
+        if (version && data.version !== undefined) { version.value = String(data.version); }
+        // Someone else saved meanwhile: post the form normally, which shows both versions.
+        if (response.status === 409 && data.conflict) { HTMLFormElement.prototype.submit.call(form); }
+      }, function () { return null; });
     }).catch(function () {
       say("failed");
     }).then(function () {
@@ -107,7 +114,7 @@
     }
   });
   form.addEventListener("change", function (event) {
-    if (event.target && event.target.tagName === "INPUT") { window.clearTimeout(timer); save(false); }
+    if (event.target && (event.target.tagName === "INPUT" || event.target.tagName === "SELECT")) { window.clearTimeout(timer); save(false); }
   });
   form.addEventListener("submit", function () { window.clearTimeout(timer); timer = null; });
   // Closing the tablet, switching app or leaving the page: send what is waiting at once.

@@ -1,0 +1,131 @@
+"""Staff accounts: roles, argon2id password hashes, the password rule, and the `staff` commands."""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+import click
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .models import StaffMember, db
+
+ROLES = ("nurse", "clinician", "admin")
+MIN_PASSWORD_LENGTH = 12
+COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt"
+
+# argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
+hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """An account cannot be created or changed as asked; the message says why."""
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters long."
+    folded = "".join(password.lower().split())
+    if folded in common_passwords():
+        return "This password is on the list of common passwords. Choose another."
+    if len(set(folded)) < 4:
+        return "This password repeats too few characters. Choose another."
+    if email and email.split("@")[0].lower() in folded:
+        return "Passwords must not contain your email address."
+    return None
+
+
+def hash_password(password: str) -> str:
+    return hasher.hash(password)
+
+
+def password_matches(member: StaffMember, password: str) -> bool:
+    try:
+        return hasher.verify(member.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_staff(email: str) -> StaffMember | None:
+    return db.session.scalar(select(StaffMember).where(StaffMember.email == email.strip().lower()))
+
+
+def add_staff(email: str, role: str, password: str, name: str = "") -> StaffMember:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AccountError(f"{email!r} is not an email address.")
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+    if find_staff(email) is not None:
+        raise AccountError(f"There is already an account for {email}.")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    member = StaffMember(
+        email=email,
+        name=name or email.split("@")[0],
+        role=role,
+        password_hash=hash_password(password),
+    )
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+staff_cli = AppGroup("staff", help="Staff accounts.")
+
+
+@staff_cli.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default="", help="Name shown on records, e.g. 'Sam Patel, charge nurse'.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def add_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Add a staff account; the password is asked for, never given on the command line."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        member = add_staff(email, role, password, name)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Added {member.email} ({member.role}).")
+
+
+@staff_cli.command("list")
+def list_command() -> None:
+    """List staff accounts."""
+    for member in db.session.scalars(select(StaffMember).order_by(StaffMember.email)):
+        state = "active" if member.active else "disabled"
+        click.echo(f"{member.email}\t{member.role}\t{state}\t{member.name}")
+
+
+@staff_cli.command("disable")
+@click.argument("email")
+def disable_command(email: str) -> None:
+    """Disable an account and end its sessions at once."""
+    from .staff_sessions import end_all_sessions
+
+    member = find_staff(email)
+    if member is None:
+        raise click.ClickException(f"No account for {email}.")
+    member.active = False
+    end_all_sessions(member)
+    db.session.commit()
+    click.echo(f"Disabled {member.email}; its sessions have ended.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(staff_cli)

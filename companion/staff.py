@@ -1,0 +1,401 @@
+"""Staff pages: sign-in, the dashboard, starting and handing over a discussion, taking one over.
+
+Staff pages are in English. Every one needs a signed-in staff member; the audit trail records
+sign-ins, views, hand-overs and take-overs.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import urlsplit
+
+import segno
+from babel import Locale
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter import Limiter
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+
+from . import audit, discussions, record
+from .accounts import find_staff, password_matches
+from .content import ContentPack
+from .i18n import Language, languages
+from .models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
+from .staff_sessions import end_session, start_session
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+ViewResult = str | Response | tuple[str, int]
+PATIENT_MODE = "patient_mode"
+
+
+def account_key() -> str:
+    # A ward shares one address, so throttling by address would lock out a whole ward.
+    return "sign-in:" + request.form.get("email", "").strip().lower()
+
+
+limiter = Limiter(key_func=account_key, default_limits=[], storage_uri="memory://")
+
+
+@bp.before_request
+def staff_pages_are_english() -> None:
+    g.language = languages()["en"]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site, so a crafted sign-in link cannot send staff elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("staff.dashboard")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"], key_func=account_key)
+def sign_in() -> ViewResult:
+    email = request.form.get("email", "").strip()
+    error = None
+    if request.method == "POST":
+        member = find_staff(email)
+        if (
+            member is not None
+            and member.active
+            and password_matches(member, request.form.get("password", ""))
+        ):
+            session.pop(PATIENT_MODE, None)
+            start_session(member)
+            audit.record("sign-in", staff=member)
+            return redirect(safe_next(request.args.get("next")))
+        audit.record("sign-in-refused", staff=member)
+        error = "The email address or password is not right. Check them and try again."
+    handed_to = session.get(PATIENT_MODE)
+    return render_template(
+        "staff/sign_in.html", email=email, error=error, patient_mode=bool(handed_to)
+    ), (401 if error else 200)
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    if current_user.is_authenticated:
+        audit.record("sign-out")
+        end_session(current_user.session_id)
+    else:
+        session.clear()
+    return redirect(url_for("staff.sign_in", signed_out=1))
+
+
+@bp.post("/session/extend")
+@login_required
+def extend_session() -> Response:
+    # Loading the signed-in user already counted as activity; answer with the new expiry.
+    return current_app.response_class(
+        f'{{"expires_at": "{current_user.expires_at.isoformat()}Z"}}', mimetype="application/json"
+    )
+
+
+def discussion_rows(search: str) -> list[dict[str, Any]]:
+    """The dashboard's rows as plain data: counts come from the database, not from templates."""
+    query = select(Discussion).order_by(Discussion.created_at.desc()).limit(200)
+    if search:
+        code = discussions.normalise_code(search)
+        query = query.where(
+            or_(Discussion.code == code, Discussion.patient_label.ilike(f"%{search.strip()}%"))
+        )
+    rows = []
+    for discussion in db.session.scalars(query):
+        asked = len(discussion.questions_to_ask) + len(discussion.patient_questions)
+        unanswered = len(discussion.questions_to_ask) + sum(
+            1 for q in discussion.patient_questions if q.status not in ("answered",)
+        )
+        walkthrough = [a for a in discussion.readiness_answers if a.phase == "walkthrough"]
+        rows.append(
+            {
+                "id": discussion.id,
+                "label": discussion.patient_label,
+                "code": discussions.format_code(discussion.code),
+                "language": languages().get(discussion.language),
+                "created_at": discussion.created_at,
+                "status": "Finalised" if discussion.finalised_at else "Open",
+                "questions": asked,
+                "unanswered": unanswered,
+                "not_sure": any(a.answer == "no" for a in walkthrough),
+            }
+        )
+    return rows
+
+
+@bp.get("/")
+@login_required
+def dashboard() -> ViewResult:
+    search = request.args.get("q", "").strip()
+    return render_template("staff/dashboard.html", rows=discussion_rows(search), search=search)
+
+
+@bp.route("/discussions/new", methods=["GET", "POST"])
+@login_required
+def new_discussion() -> ViewResult:
+    packs = current_app.extensions["companion.packs"]
+    form = {
+        "procedure": request.form.get("procedure", next(iter(packs))),
+        "language": request.form.get("language", "en"),
+        "patient_label": request.form.get("patient_label", "").strip(),
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if form["procedure"] not in packs:
+            errors["procedure"] = "Choose a procedure."
+        if form["language"] not in languages():
+            errors["language"] = "Choose the patient's language."
+        if len(form["patient_label"]) > 40:
+            errors["patient_label"] = "Use initials or a hospital number of 40 characters or fewer."
+        if not errors:
+            discussion = discussions.start_discussion(
+                form["procedure"],
+                form["language"],
+                link_days=current_app.config["PATIENT_LINK_DAYS"],
+                started_by="staff",
+                patient_label=form["patient_label"] or None,
+            )
+            audit.record("start", discussion)
+            return redirect(url_for("staff.ready", discussion_id=discussion.id))
+    language_choices = [
+        (lang.code, f"{english_name(lang)} ({lang.name})" if lang.code != "en" else lang.name)
+        for lang in languages().values()
+    ]
+    return render_template(
+        "staff/new_discussion.html",
+        form=form,
+        errors=errors,
+        procedure_options=[(pack.id, pack.title, {}) for pack in packs.values()],
+        language_choices=language_choices,
+    ), (400 if errors else 200)
+
+
+def english_name(language: Language) -> str:
+    return str(Locale.parse(language.locale).get_display_name("en"))
+
+
+def load(discussion_id: int) -> Discussion:
+    discussion = db.session.get(Discussion, discussion_id)
+    if discussion is None:
+        abort(404)
+    return discussion
+
+
+def qr_svg(link: str) -> Markup:
+    """The patient link as a QR code drawn by the app: no third-party service sees the link."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(
+        buffer,
+        kind="svg",
+        scale=5,
+        xmldecl=False,
+        svgns=True,
+        title="QR code for the patient's link",
+        dark="#212b32",
+    )
+    return Markup(buffer.getvalue().decode("utf-8"))  # noqa: S704 - generated by segno
+
+
+@bp.get("/discussions/<int:discussion_id>/ready")
+@login_required
+def ready(discussion_id: int) -> ViewResult:
+    discussion = load(discussion_id)
+    link = url_for(
+        "walkthrough.continue_discussion",
+        lang=discussion.language,
+        token=discussion.token,
+        _external=True,
+    )
+    return render_template(
+        "staff/ready.html",
+        discussion=discussion,
+        code=discussions.format_code(discussion.code),
+        link=link,
+        qr=qr_svg(link),
+        language=languages()[discussion.language],
+    )
+
+
+@bp.post("/discussions/<int:discussion_id>/hand-over")
+@login_required
+def hand_over(discussion_id: int) -> Response:
+    """Lock this browser to one discussion and sign staff out: coming back needs a sign-in."""
+    discussion = load(discussion_id)
+    audit.record("hand-over", discussion)
+    end_session(current_user.session_id)
+    session[PATIENT_MODE] = discussion.token
+    return redirect(
+        url_for("walkthrough.continue_discussion", lang=discussion.language, token=discussion.token)
+    )
+
+
+@bp.route("/take-over", methods=["GET", "POST"])
+@login_required
+def take_over() -> ViewResult:
+    typed = request.form.get("code", "")
+    error = None
+    if request.method == "POST":
+        discussion = discussions.find_by_code(typed)
+        if discussion is None:
+            error = "No discussion has that code. Check it with the patient and try again."
+        else:
+            audit.record("take-over", discussion)
+            return redirect(url_for("staff.record_view", discussion_id=discussion.id))
+    return render_template("staff/take_over.html", typed=typed, error=error), (
+        400 if error else 200
+    )
+
+
+def readiness(discussion: Discussion, phase: str) -> dict[str, str]:
+    return {
+        a.item_id: a.answer
+        for a in db.session.scalars(
+            select(ReadinessAnswer).where(
+                ReadinessAnswer.discussion_id == discussion.id, ReadinessAnswer.phase == phase
+            )
+        )
+    }
+
+
+def pack_of(discussion: Discussion) -> ContentPack:
+    packs: dict[str, ContentPack] = current_app.extensions["companion.packs"]
+    return packs[discussion.procedure]
+
+
+def record_page(
+    discussion: Discussion,
+    *,
+    values: dict[str, str] | None = None,
+    result: record.SaveResult | None = None,
+    amendment_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    pack = pack_of(discussion)
+    stored = record.stored_values(discussion, pack)
+    concerns = {c.risk_id for c in discussion.risk_concerns}
+    return render_template(
+        "staff/record.html",
+        discussion=discussion,
+        pack=pack,
+        code=discussions.format_code(discussion.code),
+        language=languages().get(discussion.language),
+        values=values or stored,
+        result=result or record.SaveResult(),
+        version=discussion.record_version,
+        concerns=concerns,
+        ratings={r.statement_id: r.rating for r in discussion.value_ratings},
+        walkthrough=readiness(discussion, "walkthrough"),
+        record=record,
+        amendable=record.amendable_fields(discussion, pack),
+        amendment_errors=amendment_errors or {},
+        can_finalise=current_user.role in ("clinician", "admin"),
+        questions_by_id={q.id: q for q in pack.questions},
+        choice_options=record.options,
+        status_options=[(k, v, {}) for k, v in record.QUESTION_STATUSES.items()],
+        rating_names=record.RATING_NAMES,
+        field_label=record.field_label,
+    ), status
+
+
+@bp.get("/discussions/<int:discussion_id>")
+@login_required
+def record_view(discussion_id: int) -> ViewResult:
+    discussion = load(discussion_id)
+    audit.record("view", discussion)
+    return record_page(discussion)
+
+
+@bp.post("/discussions/<int:discussion_id>")
+@login_required
+def record_save(discussion_id: int) -> ViewResult:
+    discussion = load(discussion_id)
+    pack = pack_of(discussion)
+    autosave = request.headers.get("X-Autosave") == "1"
+    try:
+        based_on = int(request.form.get("version", "-1"))
+        result = record.save(discussion, pack, request.form, based_on)
+    except ValueError:
+        abort(400)
+    except record.RecordLocked:
+        if autosave:
+            return jsonify(saved=False, locked=True), 409  # type: ignore[return-value]
+        return record_page(discussion, status=409)
+    if result.changed:
+        audit.record("edit", discussion, detail=", ".join(sorted(result.changed))[:200])
+    if autosave:
+        status = 409 if result.conflicts else (422 if result.errors else 200)
+        return jsonify(  # type: ignore[return-value]
+            saved=not (result.conflicts or result.errors),
+            errors=result.errors,
+            conflict=bool(result.conflicts),
+            version=discussion.record_version,
+        ), status
+    if result.conflicts or result.errors:
+        values = record.submitted_values(request.form, record.stored_values(discussion, pack))
+        return record_page(
+            discussion, values=values, result=result, status=409 if result.conflicts else 400
+        )
+    return redirect(url_for("staff.record_view", discussion_id=discussion.id, saved=1))
+
+
+@bp.post("/discussions/<int:discussion_id>/finalise")
+@login_required
+def finalise(discussion_id: int) -> ViewResult:
+    discussion = load(discussion_id)
+    if current_user.role not in ("clinician", "admin"):
+        abort(403)
+    if request.form.get("confirm") != "yes":
+        return record_page(discussion, status=400)
+    try:
+        record.finalise(discussion, current_user.member, current_user.name, current_user.role)
+    except record.RecordLocked:
+        return redirect(url_for("staff.record_view", discussion_id=discussion.id))
+    audit.record("finalise", discussion)
+    return redirect(url_for("staff.record_view", discussion_id=discussion.id, finalised=1))
+
+
+@bp.post("/discussions/<int:discussion_id>/amend")
+@login_required
+def amend(discussion_id: int) -> ViewResult:
+    discussion = load(discussion_id)
+    if discussion.finalised_at is None:
+        abort(409)
+    errors = record.amend(
+        discussion,
+        pack_of(discussion),
+        current_user.member,
+        request.form.get("field", ""),
+        request.form.get("after", ""),
+        request.form.get("reason", ""),
+    )
+    if errors:
+        return record_page(discussion, amendment_errors=errors, status=400)
+    audit.record("amend", discussion, detail=request.form.get("field", "")[:64])
+    return redirect(
+        url_for("staff.record_view", discussion_id=discussion.id, amended=1) + "#amendments"
+    )
+
+
+@bp.get("/audit")
+@login_required
+def audit_trail() -> ViewResult:
+    if current_user.role != "admin":
+        abort(403)
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(500)).all()
+    staff = {m.id: m.email for m in db.session.scalars(select(StaffMember))}
+    return render_template("staff/audit.html", events=events, staff=staff)

@@ -1,0 +1,117 @@
+"""Staff sign-in sessions, held on the server so that signing out or timing out really ends them.
+
+The session cookie carries only a random session id (Flask-Login's user id is that id). Each
+request looks it up: ended, idle too long or past its absolute lifetime means signed out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from flask import Flask, current_app, session
+from flask_login import LoginManager, login_user, logout_user
+from sqlalchemy import select, update
+
+from .models import StaffMember, StaffSession, db, utcnow
+
+login_manager = LoginManager()
+# Writing last_seen_at on every request would make every page view a database write.
+TOUCH_EVERY = dt.timedelta(seconds=30)
+
+
+@dataclass
+class SignedInStaff:
+    """What Flask-Login calls the user: a staff member seen through one live session."""
+
+    member: StaffMember
+    session_id: str
+    expires_at: dt.datetime
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.session_id
+
+    @property
+    def role(self) -> str:
+        return self.member.role
+
+    @property
+    def email(self) -> str:
+        return self.member.email
+
+    @property
+    def name(self) -> str:
+        return self.member.name
+
+
+def idle_limit() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+
+
+def absolute_limit() -> dt.timedelta:
+    return dt.timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+
+
+def start_session(member: StaffMember) -> SignedInStaff:
+    record = StaffSession(id=secrets.token_urlsafe(32), staff_id=member.id)
+    db.session.add(record)
+    db.session.commit()
+    session.clear()
+    user = SignedInStaff(member, record.id, utcnow() + idle_limit())
+    login_user(user, remember=False)
+    session.permanent = True
+    return user
+
+
+def end_session(session_id: str | None) -> None:
+    if session_id:
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.id == session_id, StaffSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def end_all_sessions(member: StaffMember) -> None:
+    db.session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == member.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def expires_at(record: StaffSession) -> dt.datetime:
+    return min(record.last_seen_at + idle_limit(), record.started_at + absolute_limit())
+
+
+@login_manager.user_loader
+def load_signed_in(session_id: str) -> SignedInStaff | None:
+    record = db.session.scalar(select(StaffSession).where(StaffSession.id == session_id))
+    now = utcnow()
+    if record is None or record.ended_at is not None or not record.staff.active:
+        return None
+    if now >= expires_at(record):
+        record.ended_at = now
+        db.session.commit()
+        return None
+    if now - record.last_seen_at > TOUCH_EVERY:
+        record.last_seen_at = now
+        db.session.commit()
+    return SignedInStaff(record.staff, record.id, expires_at(record))
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("STAFF_IDLE_MINUTES", 20)
+    app.config.setdefault("STAFF_SESSION_HOURS", 12)
+    login_manager.login_view = "staff.sign_in"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.session_protection = "strong"
+    login_manager.init_app(app)

@@ -1,0 +1,507 @@
+"""The staff side: accounts, sign-in, sessions, discussions, hand-over, the record and its audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from companion.accounts import add_staff, password_problem
+from companion.models import AuditEvent, Discussion, StaffMember, StaffSession, db
+from tests.conftest import make_app
+from tests.pages import PageClient, text_of
+
+NURSE = ("nurse@example.org", "correct-battery-horse-9")
+CLINICIAN = ("doctor@example.org", "another-long-phrase-77")
+ADMIN = ("admin@example.org", "keeper-of-the-audit-trail-5")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    app = make_app(tmp_path)
+    with app.app_context():
+        add_staff(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+        add_staff(CLINICIAN[0], "clinician", CLINICIAN[1], "Dr Ada Clinician")
+        add_staff(ADMIN[0], "admin", ADMIN[1], "Alex Admin")
+    return app
+
+
+def sign_in(client: FlaskClient, who: tuple[str, str]) -> None:
+    response = client.post("/staff/sign-in", data={"email": who[0], "password": who[1]})
+    assert response.status_code == 302, response.status_code
+
+
+def start_discussion(client: FlaskClient, language: str = "bn", label: str = "AB 123") -> int:
+    response = client.post(
+        "/staff/discussions/new",
+        data={"procedure": "htg492", "language": language, "patient_label": label},
+    )
+    match = re.fullmatch(r"/staff/discussions/(\d+)/ready", response.headers["Location"])
+    assert match
+    return int(match.group(1))
+
+
+def patient_adds_question(app: Flask, discussion_id: int, text: str) -> str:
+    with app.app_context():
+        discussion = db.session.get(Discussion, discussion_id)
+        assert discussion is not None
+        token, language = discussion.token, discussion.language
+    patient = app.test_client()
+    patient.post(f"/{language}/w/{token}/step/9", data={"new_question": text, "action": "add"})
+    patient.post(f"/{language}/w/{token}/step/2", data={"ask": "yes"})
+    patient.post(
+        f"/{language}/w/{token}/step/10", data={"ready-sure": "no", "ready-understand": "yes"}
+    )
+    return token
+
+
+# ---- accounts ---------------------------------------------------------------------------------
+
+
+def test_password_rule() -> None:
+    assert "at least 12" in (password_problem("short") or "")
+    assert "common passwords" in (password_problem("Password1234") or "")
+    assert "common passwords" in (password_problem("qwerty 123456") or "")
+    assert "too few" in (password_problem("aaaaaaaaaaaaab") or "")
+    assert "email" in (password_problem("samnurse-is-great", "samnurse@x.org") or "")
+    assert password_problem("tea kettle lighthouse 42") is None
+
+
+def test_passwords_are_stored_as_argon2id(app: Flask) -> None:
+    with app.app_context():
+        member = db.session.scalars(select(StaffMember).where(StaffMember.email == NURSE[0])).one()
+        assert member.password_hash.startswith("$argon2id$")
+        assert NURSE[1] not in member.password_hash
+
+
+def run_cli(app: Flask, *args: str, input: str | None = None) -> Result:
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_staff_commands(app: Flask) -> None:
+    added = run_cli(
+        app,
+        "staff",
+        "add",
+        "new@example.org",
+        "--role",
+        "clinician",
+        "--password-stdin",
+        input="a perfectly long secret phrase\n",
+    )
+    assert added.exit_code == 0, added.output
+    refused = run_cli(
+        app,
+        "staff",
+        "add",
+        "x@example.org",
+        "--role",
+        "nurse",
+        "--password-stdin",
+        input="password1234\n",
+    )
+    assert refused.exit_code != 0 and "common passwords" in refused.output
+    bad_role = run_cli(
+        app, "staff", "add", "y@example.org", "--role", "porter", "--password-stdin", input="x\n"
+    )
+    assert bad_role.exit_code != 0
+    listed = run_cli(app, "staff", "list")
+    assert "new@example.org\tclinician\tactive" in listed.output
+    client = app.test_client()
+    sign_in(client, ("new@example.org", "a perfectly long secret phrase"))
+    assert client.get("/staff/").status_code == 200
+    disabled = run_cli(app, "staff", "disable", "new@example.org")
+    assert disabled.exit_code == 0
+    assert client.get("/staff/").status_code == 302, "disabling ends the account's sessions"
+    assert "new@example.org\tclinician\tdisabled" in run_cli(app, "staff", "list").output
+
+
+# ---- every route ------------------------------------------------------------------------------
+
+
+def test_every_staff_route_needs_sign_in_and_shows_no_patient_data(app: Flask) -> None:
+    staff = app.test_client()
+    sign_in(staff, NURSE)
+    discussion_id = start_discussion(staff)
+    patient_adds_question(app, discussion_id, "Secret question about my heart")
+    anonymous = app.test_client()
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff") or rule.endpoint in (
+            "staff.sign_in",
+            "staff.sign_out",
+        ):
+            continue
+        url = rule.rule.replace("<int:discussion_id>", str(discussion_id))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = anonymous.open(url, method=method, data={"version": "0"})
+            body = response.get_data(as_text=True)
+            assert (
+                response.status_code == 302 and "/staff/sign-in" in response.headers["Location"]
+            ), url
+            assert "Secret question" not in body and "AB 123" not in body
+            checked += 1
+    assert checked >= 10
+
+
+def test_patient_link_reaches_exactly_its_own_discussion(app: Flask) -> None:
+    staff = app.test_client()
+    sign_in(staff, NURSE)
+    first = start_discussion(staff, "en", "P1")
+    second = start_discussion(staff, "en", "P2")
+    token_1 = patient_adds_question(app, first, "Question one")
+    token_2 = patient_adds_question(app, second, "Question two")
+    patient = app.test_client()
+    page = patient.get(f"/en/w/{token_1}/step/9").get_data(as_text=True)
+    assert "Question one" in page and "Question two" not in page
+    assert patient.get(f"/en/w/{token_1}x/step/9").status_code == 404
+    assert patient.get("/staff/discussions/1").status_code == 302
+    assert token_1 != token_2 and len(token_1) >= 32
+
+
+# ---- sign-in, throttling, sessions ------------------------------------------------------------
+
+
+def test_sign_in_is_throttled_per_account_not_per_address(app: Flask) -> None:
+    client = app.test_client()
+    for _ in range(5):
+        response = client.post(
+            "/staff/sign-in", data={"email": NURSE[0], "password": "wrong guess"}
+        )
+        assert response.status_code == 401
+    blocked = client.post("/staff/sign-in", data={"email": NURSE[0], "password": NURSE[1]})
+    assert blocked.status_code == 429, "the account is throttled even with the right password"
+    # Someone else on the same ward (same address) can still sign in.
+    other = client.post("/staff/sign-in", data={"email": CLINICIAN[0], "password": CLINICIAN[1]})
+    assert other.status_code == 302
+
+
+def test_sign_out_ends_the_session_on_the_server(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    stolen_cookie = client.get_cookie("session")
+    assert stolen_cookie is not None
+    client.post("/staff/sign-out")
+    assert client.get("/staff/").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", stolen_cookie.value)
+    assert thief.get("/staff/").status_code == 302, "a copied cookie is useless after sign-out"
+    with app.app_context():
+        assert all(s.ended_at is not None for s in db.session.scalars(select(StaffSession)))
+
+
+def age_sessions(app: Flask, *, idle: dt.timedelta, started: dt.timedelta) -> None:
+    with app.app_context():
+        for record in db.session.scalars(select(StaffSession)):
+            record.last_seen_at = record.last_seen_at - idle
+            record.started_at = record.started_at - started
+        db.session.commit()
+
+
+def test_session_ends_after_inactivity(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    age_sessions(app, idle=dt.timedelta(minutes=19), started=dt.timedelta(minutes=19))
+    assert client.get("/staff/").status_code == 200, "still within the idle limit"
+    age_sessions(app, idle=dt.timedelta(minutes=21), started=dt.timedelta(minutes=21))
+    assert client.get("/staff/").status_code == 302
+
+
+def test_session_ends_after_its_absolute_lifetime_even_when_busy(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    age_sessions(app, idle=dt.timedelta(0), started=dt.timedelta(hours=12, minutes=1))
+    assert client.get("/staff/").status_code == 302
+
+
+def test_staff_pages_warn_before_the_session_times_out(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    page = PageClient(client).get("/staff/", lang="en")
+    warning = page.select_one("[data-session-warning]")
+    assert warning is not None and warning["data-expires-at"].endswith("Z")
+    assert warning.select_one("[data-session-extend]") is not None
+    extended = client.post("/staff/session/extend")
+    assert extended.status_code == 200 and "expires_at" in extended.get_json()
+
+
+# ---- dashboard, start, hand-over, take-over ---------------------------------------------------
+
+
+def test_dashboard_counts_questions_and_flags_a_patient_not_sure(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    discussion_id = start_discussion(client)
+    patient_adds_question(app, discussion_id, "Will it hurt?")
+    pages = PageClient(client)
+    page = pages.get("/staff/", lang="en")
+    row = text_of(page, ".app-dashboard tbody tr")
+    assert "AB 123" in row and "Bengali" not in row and "বাংলা" in row
+    assert "2 (2 not answered)" in row
+    assert "Not sure yet" in row
+    assert "AB 123" in text_of(pages.get("/staff/?q=ab 1", lang="en"), "main")
+    assert ".app-dashboard" and "No discussion matches" in text_of(
+        pages.get("/staff/?q=zz", lang="en"), "main"
+    )
+
+
+def test_start_shows_link_code_and_a_qr_code_drawn_by_the_app(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    discussion_id = start_discussion(client)
+    page = PageClient(client).get(f"/staff/discussions/{discussion_id}/ready", lang="en")
+    assert page.select_one(".app-qr svg") is not None
+    main = text_of(page, "main")
+    assert re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", main) and "/bn/w/" in main
+    with app.app_context():
+        events = [e.action for e in db.session.scalars(select(AuditEvent))]
+    assert "start" in events
+
+
+def test_hand_over_locks_the_tablet_and_needs_staff_sign_in_to_leave(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    discussion_id = start_discussion(client, "en")
+    other_token = patient_adds_question(app, start_discussion(client, "en", "Other"), "Not yours")
+    handed = client.post(f"/staff/discussions/{discussion_id}/hand-over")
+    assert "/en/w/" in handed.headers["Location"]
+    own = client.get(handed.headers["Location"])
+    assert own.status_code == 302 and "/step/1" in own.headers["Location"]
+    # The patient cannot reach staff pages, other discussions or the start page.
+    assert "/staff/sign-in" in client.get("/staff/").headers["Location"]
+    for url in (f"/en/w/{other_token}/step/9", "/en/", "/en/resume"):
+        response = client.get(url)
+        assert response.status_code == 302 and other_token not in response.headers["Location"]
+    sign_in(client, NURSE)
+    assert client.get("/staff/").status_code == 200
+    assert client.get("/en/").status_code == 200, "signing in again ends patient mode"
+
+
+def test_take_over_a_discussion_the_patient_started(app: Flask) -> None:
+    patient = app.test_client()
+    location = patient.post("/en/start", data={"language": "en"}).headers["Location"]
+    with app.app_context():
+        code = db.session.scalars(select(Discussion)).one().code
+    assert location
+    client = app.test_client()
+    sign_in(client, NURSE)
+    wrong = client.post("/staff/take-over", data={"code": "ZZZZZZZZ"})
+    assert wrong.status_code == 400 and "No discussion has that code" in wrong.get_data(
+        as_text=True
+    )
+    taken = client.post("/staff/take-over", data={"code": code.lower()})
+    assert taken.headers["Location"].startswith("/staff/discussions/")
+
+
+# ---- the record ---------------------------------------------------------------------------------
+
+
+def record_form(client: FlaskClient, discussion_id: int) -> dict[str, str | list[str]]:
+    """What the browser would send back for the record page unchanged."""
+    page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
+    form = page.select_one("form#record")
+    assert form is not None
+    data: dict[str, str | list[str]] = {}
+    for field in form.select("input, textarea, select"):
+        name = field.get("name")
+        if not name:
+            continue
+        if field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]")
+            data[name] = chosen["value"] if chosen else ""
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field["value"]
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def test_the_record_saves_every_section_and_draws_the_icon_array(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    discussion_id = start_discussion(client)
+    patient_adds_question(app, discussion_id, "এটা কি ব্যথা করবে?")
+    data = record_form(client, discussion_id)
+    question_key = next(k for k in data if k.startswith("q-") and k.endswith("-gloss"))[
+        : -len("-gloss")
+    ]
+    data.update(
+        {
+            f"{question_key}-gloss": "Will it hurt?",
+            f"{question_key}-answer": "Local anaesthetic numbs the area.",
+            f"{question_key}-status": "answered",
+            "risk-bleeding-discussed": "yes",
+            "risk-bleeding-figure": "3",
+            "risk-bleeding-source": "Local audit 2025",
+            "option-no-procedure-discussed": "yes",
+            "interpreter": "family",
+            "interpreter_language": "Bengali",
+            "teach_back_pump": "It helps my heart pump during the operation",
+            "teach_back_rating": "clear",
+            "ready-after-sure": "yes",
+            "decision": "more-time",
+            "next_steps": "See again on Friday",
+            "mdt_selected": "yes",
+        }
+    )
+    response = client.post(f"/staff/discussions/{discussion_id}", data=data)
+    assert response.status_code == 302
+    page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
+    question = page.select_one(".app-patient-words")
+    assert question["lang"] == "bn" and question.get_text(strip=True) == "এটা কি ব্যথা করবে?"
+    assert page.select_one(f"#{question_key}-status-answered").has_attr("checked")
+    icons = page.select_one("#icons-bleeding-caption")
+    assert icons is not None and icons.get_text(strip=True).startswith("3 in 100 people: Bleeding")
+    assert len(page.select(".app-icon-array__hit")) == 3
+    assert "A family member or friend interpreted" in text_of(page, ".app-interpreter-warning")
+    assert page.select_one("#decision-more-time").has_attr("checked")
+    assert page.select_one("#mdt_selected").has_attr("checked")
+    assert page.select_one("#ready-after-sure option[selected]")["value"] == "yes"
+    with app.app_context():
+        edits = [
+            e.detail
+            for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "edit"))
+        ]
+    assert edits and "interpreter" in edits[0]
+    assert not any("Friday" in d or "hurt" in d for d in edits), "no free text in the audit trail"
+
+
+def test_the_risks_the_patient_marked_are_highlighted(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    discussion_id = start_discussion(client, "en")
+    token = patient_adds_question(app, discussion_id, "q")
+    app.test_client().post(f"/en/w/{token}/step/8", data={"concern": ["haemolysis"]})
+    page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
+    highlighted = [h.get_text(" ", strip=True) for h in page.select(".app-record-risk--concern h3")]
+    assert highlighted == ["Damage to red blood cells (haemolysis) Matters most to the patient"]
+
+
+def test_a_bad_figure_is_explained_and_nothing_typed_is_lost(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    discussion_id = start_discussion(client)
+    data = record_form(client, discussion_id)
+    data.update({"risk-bleeding-figure": "300", "next_steps": "Call the patient"})
+    response = client.post(f"/staff/discussions/{discussion_id}", data=data)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Enter a whole number from 0 to 100" in body and "Call the patient" in body
+
+
+def test_two_people_editing_at_once_never_overwrite_each_other_silently(app: Flask) -> None:
+    nurse, doctor = app.test_client(), app.test_client()
+    sign_in(nurse, NURSE)
+    sign_in(doctor, CLINICIAN)
+    discussion_id = start_discussion(nurse)
+    nurse_form, doctor_form = record_form(nurse, discussion_id), record_form(doctor, discussion_id)
+    nurse_form["next_steps"] = "Nurse: book echo"
+    assert nurse.post(f"/staff/discussions/{discussion_id}", data=nurse_form).status_code == 302
+    doctor_form["next_steps"] = "Doctor: see in clinic"
+    second = doctor.post(f"/staff/discussions/{discussion_id}", data=doctor_form)
+    assert second.status_code == 409
+    page = PageClient(doctor).post(
+        f"/staff/discussions/{discussion_id}", doctor_form, status=409, lang="en"
+    )
+    assert not isinstance(page, str)
+    conflict = text_of(page, ".app-conflict")
+    assert "Nurse: book echo" in conflict and "Doctor: see in clinic" in conflict
+    assert page.select_one("textarea#next_steps").get_text() == "Doctor: see in clinic"
+    with app.app_context():
+        assert db.session.get(Discussion, discussion_id).next_steps == "Nurse: book echo"
+    # Saving again from the conflict page is a deliberate choice, and it is applied.
+    resend = record_form(doctor, discussion_id) | {"next_steps": "Doctor: see in clinic"}
+    assert doctor.post(f"/staff/discussions/{discussion_id}", data=resend).status_code == 302
+
+
+def test_autosave_answers_with_the_new_version_and_reports_a_conflict(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    discussion_id = start_discussion(client)
+    data = record_form(client, discussion_id) | {"next_steps": "first"}
+    saved = client.post(
+        f"/staff/discussions/{discussion_id}", data=data, headers={"X-Autosave": "1"}
+    )
+    assert saved.status_code == 200 and saved.get_json()["version"] == 1
+    stale = client.post(
+        f"/staff/discussions/{discussion_id}",
+        data=data | {"next_steps": "second"},
+        headers={"X-Autosave": "1"},
+    )
+    assert stale.status_code == 409 and stale.get_json()["conflict"] is True
+
+
+def test_a_nurse_cannot_finalise_and_a_clinician_can_then_only_amend(app: Flask) -> None:
+    nurse, doctor = app.test_client(), app.test_client()
+    sign_in(nurse, NURSE)
+    sign_in(doctor, CLINICIAN)
+    discussion_id = start_discussion(nurse)
+    data = record_form(nurse, discussion_id) | {
+        "decision": "go-ahead",
+        "next_steps": "List for Tuesday",
+    }
+    nurse.post(f"/staff/discussions/{discussion_id}", data=data)
+    assert (
+        nurse.post(
+            f"/staff/discussions/{discussion_id}/finalise", data={"confirm": "yes"}
+        ).status_code
+        == 403
+    )
+    assert "Sign off and lock" not in nurse.get(f"/staff/discussions/{discussion_id}").get_data(
+        as_text=True
+    )
+    assert (
+        doctor.post(
+            f"/staff/discussions/{discussion_id}/finalise", data={"confirm": "yes"}
+        ).status_code
+        == 302
+    )
+    page = PageClient(doctor).get(f"/staff/discussions/{discussion_id}", lang="en")
+    assert "Signed off by Dr Ada Clinician (clinician)" in text_of(page, ".app-record-meta")
+    assert page.select_one("fieldset.app-record-fieldset").has_attr("disabled")
+    locked = nurse.post(
+        f"/staff/discussions/{discussion_id}", data=record_form(nurse, discussion_id)
+    )
+    assert locked.status_code == 409
+    refused = doctor.post(
+        f"/staff/discussions/{discussion_id}/amend",
+        data={"field": "next_steps", "after": "List for Wednesday", "reason": ""},
+    )
+    assert refused.status_code == 400 and "Say why" in refused.get_data(as_text=True)
+    amended = doctor.post(
+        f"/staff/discussions/{discussion_id}/amend",
+        data={"field": "next_steps", "after": "List for Wednesday", "reason": "Theatre moved"},
+    )
+    assert amended.status_code == 302
+    page = PageClient(doctor).get(f"/staff/discussions/{discussion_id}", lang="en")
+    assert page.select_one("textarea#next_steps").get_text() == "List for Tuesday", (
+        "the original stays"
+    )
+    beside = text_of(page, ".app-amendment")
+    assert (
+        "List for Wednesday" in beside
+        and "Theatre moved" in beside
+        and "Dr Ada Clinician" in beside
+    )
+    with app.app_context():
+        actions = [e.action for e in db.session.scalars(select(AuditEvent))]
+    assert {"sign-in", "start", "view", "edit", "finalise", "amend"} <= set(actions)
+
+
+def test_only_admins_read_the_audit_trail(app: Flask) -> None:
+    nurse, admin = app.test_client(), app.test_client()
+    sign_in(nurse, NURSE)
+    sign_in(admin, ADMIN)
+    start_discussion(nurse)
+    assert nurse.get("/staff/audit").status_code == 403
+    page = PageClient(admin).get("/staff/audit", lang="en")
+    assert "nurse@example.org" in text_of(page, "table") and "start" in text_of(page, "table")
