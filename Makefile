@@ -21,7 +21,7 @@ run: setup
 	@$(UV) run --frozen flask --app app content-check
 	@echo
 	@echo "  The guide is at http://127.0.0.1:$(PORT)/"
-	@echo "  Staff sign-in is not built yet: there is no demo staff account to print."
+	@PORT=$(PORT) $(UV) run --frozen flask --app app staff demo
 	@echo
 	@$(UV) run --frozen flask --app app run --host 127.0.0.1 --port $(PORT)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from functools import cache
 from pathlib import Path
@@ -125,6 +126,49 @@ def disable_command(email: str) -> None:
     end_all_sessions(member)
     db.session.commit()
     click.echo(f"Disabled {member.email}; its sessions have ended.")
+
+
+DEMO_EMAIL = "demo.clinician@example.org"
+
+
+@staff_cli.command("demo")
+def demo_command() -> None:
+    """Development only: (re)create the demo clinician with a fresh password and print it."""
+    from flask import current_app
+
+    if current_app.config.get("ENV_NAME") != "development":
+        raise click.ClickException("The demo account exists only in development.")
+    password = "-".join(secrets.choice(DEMO_WORDS) for _ in range(4))
+    member = find_staff(DEMO_EMAIL)
+    if member is None:
+        member = add_staff(DEMO_EMAIL, "clinician", password, "Demo Clinician")
+    else:
+        member.password_hash = hash_password(password)
+        member.active = True
+        db.session.commit()
+    click.echo(f"  Staff sign-in: http://127.0.0.1:{current_app.config.get('PORT', 5000)}/staff/")
+    click.echo(f"  Demo clinician: {DEMO_EMAIL}")
+    click.echo(f"  Password (new on every start): {password}")
+
+
+DEMO_WORDS = (
+    "harbour",
+    "lantern",
+    "meadow",
+    "copper",
+    "violet",
+    "saddle",
+    "orchard",
+    "pebble",
+    "thistle",
+    "falcon",
+    "juniper",
+    "marble",
+    "walnut",
+    "compass",
+    "ember",
+    "willow",
+)
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +51,8 @@ def pages(client: FlaskClient) -> PageClient:
     return PageClient(client)
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """The app served on 127.0.0.1 for the browser, with CSRF on as in real use."""
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -61,6 +60,13 @@ def live_server(tmp_path: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """The app served on 127.0.0.1 for the browser, with CSRF on as in real use."""
+    with serve(make_app(tmp_path, WTF_CSRF_ENABLED=True)) as url:
+        yield url
 
 
 def soup(html: str) -> BeautifulSoup:

@@ -73,6 +73,36 @@
     });
   }
 
+  // ---- Staff session: warn two minutes before the inactivity sign-out, and offer to stay.
+  var warning = document.querySelector("[data-session-warning]");
+  if (warning && window.fetch) {
+    var warnTimer = null;
+    var schedule = function (expiresAt) {
+      window.clearTimeout(warnTimer);
+      var wait = Date.parse(expiresAt) - Date.now() - 120000;
+      warnTimer = window.setTimeout(function () {
+        warning.hidden = false;
+        var stay = warning.querySelector("[data-session-extend]");
+        if (stay) { stay.focus(); }
+        // Past the limit the server has signed out: show the sign-in page rather than stale data.
+        window.setTimeout(function () { if (!warning.hidden) { window.location.reload(); } }, 125000);
+      }, Math.max(wait, 0));
+    };
+    schedule(warning.getAttribute("data-expires-at"));
+    var extendButton = warning.querySelector("[data-session-extend]");
+    var token = document.querySelector("input[name=csrf_token]");
+    if (extendButton) {
+      extendButton.addEventListener("click", function () {
+        var body = new FormData();
+        if (token) { body.append("csrf_token", token.value); }
+        window.fetch(warning.getAttribute("data-extend-url"), { method: "POST", body: body, credentials: "same-origin" })
+          .then(function (response) { return response.json(); })
+          .then(function (data) { warning.hidden = true; schedule(data.expires_at); })
+          .catch(function () { window.location.reload(); });
+      });
+    }
+  }
+
   // ---- Autosave
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch || !window.FormData) { return; }

@@ -1,0 +1,150 @@
+"""The staff journey in Chromium at tablet size: start, hand over, take back, record, sign off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from companion.accounts import add_staff
+from tests.conftest import make_app, serve
+from tests.test_browser import Tablet, browser  # noqa: F401 - the browser fixture
+
+NURSE = ("nurse@example.org", "correct-battery-horse-9")
+CLINICIAN = ("doctor@example.org", "another-long-phrase-77")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def staff_server(tmp_path: Path) -> Iterator[str]:
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        add_staff(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+        add_staff(CLINICIAN[0], "clinician", CLINICIAN[1], "Dr Ada Clinician")
+    with serve(app) as url:
+        yield url
+
+
+def sign_in(page: Page, who: tuple[str, str]) -> None:
+    page.locator("#email").fill(who[0])
+    page.locator("#password").fill(who[1])
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+
+
+def test_nurse_patient_and_clinician_at_tablet_size(browser: Browser, staff_server: str) -> None:  # noqa: F811
+    tablet = Tablet(browser, staff_server, locale="en-GB")
+    page = tablet.page
+
+    page.goto(staff_server + "/staff/")
+    tablet.look("staff-01-sign-in", lang="en")
+    sign_in(page, NURSE)
+    tablet.look("staff-02-dashboard-empty", lang="en")
+    page.locator("main a.nhsuk-button").click()
+    page.locator("#language").select_option("bn")
+    page.locator("#patient_label").fill("RX 42")
+    tablet.look("staff-03-start", lang="en")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    expect(page.locator(".app-qr svg")).to_be_visible()
+    tablet.look("staff-04-ready", lang="en")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hand over to the patient").click()
+
+    # The patient, in Bengali.
+    expect(page.locator("html")).to_have_attribute("lang", "bn")
+    step_base = page.url.split("/step/")[0] + "/step/"
+    page.goto(step_base + "2")
+    page.locator("label[for=ask]").click()
+    tablet.continue_()
+    page.goto(step_base + "9")
+    page.locator("#new_question").fill("এটা কি ব্যথা করবে?")
+    page.locator("button[name=action][value=add]").click()
+    expect(page.locator(".app-own-question__text")).to_have_text(["এটা কি ব্যথা করবে?"])
+    tablet.look("staff-05-patient-question", lang="bn")
+
+    # Leaving patient mode needs a staff sign-in.
+    page.goto(staff_server + "/staff/")
+    expect(page.locator("main")).to_contain_text("This tablet was handed to a patient")
+    tablet.look("staff-06-take-back", lang="en")
+    sign_in(page, NURSE)
+    expect(page.locator(".app-dashboard")).to_contain_text("RX 42")
+    expect(page.locator(".app-dashboard")).to_contain_text("2 (2 not answered)")
+    tablet.look("staff-07-dashboard", lang="en")
+    page.get_by_role("link", name="RX 42").click()
+
+    # The nurse records answers, a figure, the interpreter and the decision.
+    expect(page.locator(".app-patient-words").first).to_have_attribute("lang", "bn")
+    question = page.locator("[id$='-gloss']").first.get_attribute("id") or ""
+    key = question.removesuffix("-gloss")
+    page.locator(f"#{key}-gloss").fill("Will it hurt?")
+    page.locator(f"#{key}-answer").fill("The area is numbed with local anaesthetic.")
+    page.locator(f"label[for={key}-status-answered]").click()
+    page.locator("label[for=risk-bleeding-discussed]").click()
+    page.locator("#risk-bleeding-figure").fill("3")
+    page.locator("#risk-bleeding-source").fill("Hospital audit 2025")
+    page.locator("label[for=interpreter-phone]").click()
+    page.locator("#interpreter_language").fill("Bengali")
+    page.locator("#interpreter_id").fill("LL-4471")
+    page.locator("label[for=decision-go-ahead]").click()
+    page.locator("#next_steps").fill("Listed for Tuesday")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the record").click()
+    expect(page.locator("#icons-bleeding-caption")).to_have_text(
+        "3 in 100 people: Bleeding (source: Hospital audit 2025)"
+    )
+    expect(page.locator(".app-icon-array__hit")).to_have_count(3)
+    tablet.look("staff-08-record", lang="en")
+    shots = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
+    page.locator(".app-record-risk").nth(1).screenshot(
+        path=str(shots / "staff-08a-record-risk.png")
+    )
+    page.locator(".app-record-question").nth(1).screenshot(
+        path=str(shots / "staff-08b-record-question.png")
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+
+    # A clinician signs off; an amendment then sits beside the original.
+    sign_in(page, CLINICIAN)
+    page.get_by_role("link", name="RX 42").click()
+    page.locator("label[for=confirm]").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign off and lock the record").click()
+    expect(page.locator(".app-record-meta")).to_contain_text(
+        "Signed off by Dr Ada Clinician (clinician)"
+    )
+    page.locator("#field").select_option("next_steps")
+    page.locator("#after").fill("Listed for Wednesday")
+    page.locator("#reason").fill("Theatre list moved")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the amendment").click()
+    expect(page.locator("#next_steps")).to_have_value("Listed for Tuesday")
+    expect(page.locator(".app-amendment").first).to_contain_text("Listed for Wednesday")
+    tablet.look("staff-09-signed-off-amended", lang="en")
+    page.screenshot(path=str(shots / "staff-09a-top.png"))
+    page.locator("#amendments").scroll_into_view_if_needed()
+    page.locator(".app-amendment-list").screenshot(path=str(shots / "staff-09b-amendments.png"))
+    tablet.close()
+
+
+def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+    # With a two-minute limit the warning is due at once.
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, STAFF_IDLE_MINUTES=2)
+    with app.app_context():
+        add_staff(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+    with serve(app) as url:
+        tablet = Tablet(browser, url, locale="en-GB")
+        page = tablet.page
+        page.goto(url + "/staff/take-over")
+        sign_in(page, NURSE)
+        warning = page.locator("[data-session-warning]")
+        expect(warning).to_be_visible()
+        expect(page.get_by_role("button", name="Stay signed in")).to_be_focused()
+        tablet.look("staff-10-timeout-warning", lang="en")
+        with page.expect_response("**/staff/session/extend") as extended:
+            page.get_by_role("button", name="Stay signed in").click()
+        assert extended.value.ok
+        tablet.close()
