@@ -61,13 +61,13 @@ POT_DIR ?= translations
 # which marks changed sentences fuzzy ("needs review") so the app shows English until confirmed.
 extract: $(STAMPS)/python
 	PYTHONPATH=. $(UV) run --frozen pybabel extract -F babel-messages.cfg --no-location --sort-by-file \
-	  --add-comments=Translators: -k _ -k gettext -k ngettext:1,2 -k lazy_gettext \
+	  --add-comments=Translators: -k _ -k gettext -k interface_gettext -k ngettext:1,2 -k lazy_gettext \
 	  --project="Heart pump decision guide" -o $(POT_DIR)/messages.pot .
 	PYTHONPATH=. $(UV) run --frozen pybabel extract -F babel-content.cfg --sort-by-file \
 	  --project="Heart pump decision guide content" -o $(POT_DIR)/content.pot .
 
 update-catalogs: extract
-	$(UV) run --frozen pybabel update -i translations/messages.pot -d translations -D messages --no-location --ignore-obsolete
+	$(UV) run --frozen pybabel update -i translations/messages.pot -d translations -D messages --ignore-obsolete
 	$(UV) run --frozen pybabel update -i translations/content.pot -d translations -D content --ignore-obsolete
 
 clean:

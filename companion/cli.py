@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 
 from .content import ContentPack
+from .demo import demo_record_command
 from .i18n import languages
 from .translation_checks import problems, read_catalog
 
@@ -48,3 +49,4 @@ def translations_check() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_check)
     app.cli.add_command(translations_check)
+    app.cli.add_command(demo_record_command)

@@ -8,6 +8,8 @@ so each can be handed to translators and counted on its own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import yaml
 from babel import Locale
 from flask import Flask, abort, current_app, g, request, url_for
-from flask_babel import Babel, Domain, get_translations
+from flask_babel import Babel, Domain, force_locale, get_translations
 from markupsafe import Markup, escape
 
 REVIEW_STATES = ("source", "draft", "reviewed")
@@ -141,6 +143,19 @@ def language_options() -> list[tuple[str, str, dict[str, str]]]:
         (lang.code, lang.name, {"lang": lang.code, "dir": lang.dir})
         for lang in languages().values()
     ]
+
+
+@contextmanager
+def in_language(code: str) -> Iterator[Language]:
+    """Render something in one language inside a request in another (a patient's copy)."""
+    language = languages()[code]
+    previous = g.get("language")
+    g.language = language
+    try:
+        with force_locale(language.locale):
+            yield language
+    finally:
+        g.language = previous
 
 
 def select_locale() -> str:

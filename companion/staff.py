@@ -30,7 +30,7 @@ from markupsafe import Markup
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from . import audit, discussions, record
+from . import audit, discussions, pdf, record, summary
 from .accounts import find_staff, password_matches
 from .content import ContentPack
 from .i18n import Language, languages
@@ -399,3 +399,33 @@ def audit_trail() -> ViewResult:
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(500)).all()
     staff = {m.id: m.email for m in db.session.scalars(select(StaffMember))}
     return render_template("staff/audit.html", events=events, staff=staff)
+
+
+def summary_for(discussion_id: int) -> tuple[Discussion, summary.Summary]:
+    discussion = load(discussion_id)
+    copy = request.args.get("copy", "clinician")
+    if copy not in ("clinician", "patient"):
+        abort(404)
+    return discussion, summary.build(discussion, pack_of(discussion), copy)
+
+
+@bp.get("/discussions/<int:discussion_id>/summary")
+@login_required
+def summary_page(discussion_id: int) -> ViewResult:
+    discussion, data = summary_for(discussion_id)
+    audit.record("view", discussion, detail=f"summary {data.copy}")
+    return render_template(
+        "staff/summary.html", discussion=discussion, summary=data, body=pdf.record_body_html(data)
+    )
+
+
+@bp.get("/discussions/<int:discussion_id>/record.pdf")
+@login_required
+def summary_pdf(discussion_id: int) -> Response:
+    discussion, data = summary_for(discussion_id)
+    body = pdf.render(data)
+    audit.record("print", discussion, detail=f"pdf {data.copy}")
+    response = current_app.response_class(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{pdf.filename(data)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
