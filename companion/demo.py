@@ -38,6 +38,14 @@ def demo_questions(lang: str) -> tuple[list[str], str]:
     return [line.strip() for line in lines if line.strip()], lang
 
 
+def english_name(code: str) -> str:
+    from babel import Locale
+
+    from .i18n import languages
+
+    return str(Locale.parse(languages()[code].locale).get_display_name("en"))
+
+
 def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) -> Discussion:
     """A discussion that exercises every section of the record; nothing here is a real person."""
     started = dt.datetime(2026, 11, 20, 10, 30)
@@ -55,7 +63,7 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
         values_note=questions[2] if len(questions) > 2 else "",
         draft_question="",
         interpreter="phone",
-        interpreter_language=lang,
+        interpreter_language=english_name(lang),
         interpreter_id="INT-20417",
         supporter_present="yes",
         supporter_relationship="Daughter",
@@ -116,8 +124,8 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
     ]
     discussion.risk_concerns = [RiskConcern(risk_id="bleeding")]
     figures = {
-        "bleeding": (3, "Hospital audit 2025 (demonstration figure)"),
-        "vascular-damage": (2, "Hospital audit 2025 (demonstration figure)"),
+        "bleeding": (3, "Hospital audit 2025, demonstration figure"),
+        "vascular-damage": (2, "Hospital audit 2025, demonstration figure"),
     }
     discussion.record_items = (
         [

@@ -386,3 +386,14 @@ def test_screen_summary_shows_the_same_facts_as_the_pdf(tmp_path: Path) -> None:
             else translated("es", "Your consent discussion record")
         )
         assert heading in page and heading in text
+
+
+def test_icon_arrays_highlight_exactly_the_figure() -> None:
+    from companion.icon_array import icon_array_svg
+
+    for count in (0, 1, 37, 100):
+        svg = icon_array_svg(count, f"{count} in 100 <people>")
+        hits, misses = re.findall(r'd="([^"]*)"', svg)
+        assert hits.count("M") == 2 * count and misses.count("M") == 2 * (100 - count)
+        assert 'aria-label="' + f"{count} in 100 &lt;people&gt;" + '"' in svg
+    assert icon_array_svg(250, "x") == icon_array_svg(100, "x")

@@ -361,7 +361,14 @@ def test_the_record_saves_every_section_and_draws_the_icon_array(app: Flask) -> 
     assert page.select_one(f"#{question_key}-status-answered").has_attr("checked")
     icons = page.select_one("#icons-bleeding-caption")
     assert icons is not None and icons.get_text(strip=True).startswith("3 in 100 people: Bleeding")
-    assert len(page.select(".app-icon-array__hit")) == 3
+    hits = page.select_one("#icons-bleeding-caption").find_previous(
+        "path", class_="app-icon-array__hit"
+    )
+    assert hits["d"].count("M") == 3 * 2, "three people highlighted (head and body each)"
+    misses = page.select_one("#icons-bleeding-caption").find_previous(
+        "path", class_="app-icon-array__miss"
+    )
+    assert misses["d"].count("M") == 97 * 2
     assert "A family member or friend interpreted" in text_of(page, ".app-interpreter-warning")
     assert page.select_one("#decision-more-time").has_attr("checked")
     assert page.select_one("#mdt_selected").has_attr("checked")
