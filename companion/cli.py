@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .content import ContentPack
 from .demo import demo_record_command
@@ -14,6 +15,7 @@ from .translation_checks import problems, read_catalog
 
 
 @click.command("content-check")
+@with_appcontext
 def content_check() -> None:
     """Load every content pack and the language list, and say what is there."""
     packs: dict[str, ContentPack] = current_app.extensions["companion.packs"]
@@ -28,6 +30,7 @@ def content_check() -> None:
 
 
 @click.command("translations-check")
+@with_appcontext
 def translations_check() -> None:
     """Check every catalog against its template: complete, not fuzzy, placeholders kept."""
     folder = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])

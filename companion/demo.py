@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from . import pdf
 from .content import ContentPack
@@ -157,6 +158,7 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
 
 
 @click.command("demo-record")
+@with_appcontext
 @click.option(
     "--lang", "lang", default="en", help="The patient's language code, e.g. ur or zh-Hans."
 )

@@ -10,6 +10,9 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
+HIT = "#d5281b"  # NHS red: the people the figure counts
+MISS = "#aeb7bd"  # NHS pale grey: everyone else
+
 
 def _person(n: int) -> str:
     # Straight lines only: an octagon for the head, a trapezoid for the body. Curves and arcs
@@ -35,6 +38,7 @@ def icon_array_svg(count: int, label: str, *, css_class: str = "app-icon-array")
     return Markup(  # noqa: S704 - every value is a number or escaped
         f'<svg viewBox="0 0 200 200" role="img" aria-label="{escape(label)}" focusable="false"'
         f' class="{css_class}__svg">'
-        f'<path class="{css_class}__hit" d="{hits}"/>'
-        f'<path class="{css_class}__miss" d="{misses}"/></svg>'
+        # Fill as attributes: the PDF renderer does not apply page CSS inside inline SVG.
+        f'<path class="{css_class}__hit" fill="{HIT}" d="{hits}"/>'
+        f'<path class="{css_class}__miss" fill="{MISS}" d="{misses}"/></svg>'
     )

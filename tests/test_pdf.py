@@ -18,6 +18,7 @@ from flask import Flask
 from fontTools.ttLib import TTCollection, TTFont
 from sqlalchemy import select
 
+from app import create_app
 from companion import pdf
 from companion.accounts import add_staff
 from companion.content import ContentPack
@@ -394,6 +395,25 @@ def test_icon_arrays_highlight_exactly_the_figure() -> None:
     for count in (0, 1, 37, 100):
         svg = icon_array_svg(count, f"{count} in 100 <people>")
         hits, misses = re.findall(r'd="([^"]*)"', svg)
+        # Colours as attributes: WeasyPrint ignores page CSS inside inline SVG (all black).
+        assert 'fill="#d5281b"' in svg and 'fill="#aeb7bd"' in svg
         assert hits.count("M") == 2 * count and misses.count("M") == 2 * (100 - count)
         assert 'aria-label="' + f"{count} in 100 &lt;people&gt;" + '"' in svg
     assert icon_array_svg(250, "x") == icon_array_svg(100, "x")
+
+
+def test_demo_record_command_needs_no_database_or_server(tmp_path: Path) -> None:
+    # A database that cannot even be opened: the command must never need it.
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent/dir/never.sqlite3"}
+    )
+    out = tmp_path / "demo-ur.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["demo-record", "--lang", "ur", "--copy", "patient", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and "Noto Nastaliq Urdu" in embedded_faces(data)
+    assert b"/Lang (ur)" in catalog_objects(data)
+    bad = app.test_cli_runner().invoke(args=["demo-record", "--lang", "xx", "--out", str(out)])
+    assert bad.exit_code != 0 and "choose one of" in bad.output
