@@ -152,3 +152,29 @@ def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, tmp_pat
             page.get_by_role("button", name="Stay signed in").click()
         assert extended.value.ok
         tablet.close()
+
+
+def test_the_summary_prints_from_the_browser_without_the_staff_screens(
+    browser: Browser,  # noqa: F811
+    staff_server: str,
+) -> None:
+    tablet = Tablet(browser, staff_server, locale="en-GB")
+    page = tablet.page
+    page.goto(staff_server + "/staff/")
+    sign_in(page, CLINICIAN)
+    page.goto(staff_server + "/staff/discussions/new")
+    page.locator("#language").select_option("ar")
+    page.locator("#patient_label").fill("PR 7")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    discussion_url = page.url.removesuffix("/ready")
+    page.goto(discussion_url + "/summary?copy=patient")
+    tablet.look("staff-11-summary-patient", lang="en")
+    expect(page.locator("article.record-screen")).to_have_attribute("lang", "ar")
+    page.emulate_media(media="print")
+    for chrome in (".app-header", ".app-summary-actions", ".app-footer", ".nhsuk-back-link"):
+        expect(page.locator(chrome).first).to_be_hidden()
+    expect(page.locator("article.record-screen h1")).to_be_visible()
+    shots = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
+    page.pdf(path=str(shots / "staff-12-summary-printed.pdf"), format="A4")
+    tablet.close()
