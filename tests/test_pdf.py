@@ -15,6 +15,7 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 from flask import Flask
+from flask.testing import FlaskClient
 from fontTools.ttLib import TTCollection, TTFont
 from sqlalchemy import select
 
@@ -330,7 +331,10 @@ def test_the_fetcher_serves_only_static_files(tmp_path: Path) -> None:
 # ---- served to staff only ----------------------------------------------------------------------
 
 
-def test_pdf_route_is_staff_only_uncached_named_and_audited(tmp_path: Path) -> None:
+def signed_in_with_discussion(
+    tmp_path: Path, language: str, label: str
+) -> tuple[Flask, FlaskClient, int]:
+    """An app, a clinician's signed-in client, and a discussion that clinician started."""
     app = make_app(tmp_path)
     with app.app_context():
         add_staff("doctor@example.org", "clinician", "another-long-phrase-77", "Dr Ada")
@@ -340,9 +344,13 @@ def test_pdf_route_is_staff_only_uncached_named_and_audited(tmp_path: Path) -> N
     )
     created = client.post(
         "/staff/discussions/new",
-        data={"procedure": "htg492", "language": "ur", "patient_label": "AB 1"},
+        data={"procedure": "htg492", "language": language, "patient_label": label},
     )
-    discussion_id = int(created.headers["Location"].split("/")[3])
+    return app, client, int(created.headers["Location"].split("/")[3])
+
+
+def test_pdf_route_is_staff_only_uncached_named_and_audited(tmp_path: Path) -> None:
+    app, client, discussion_id = signed_in_with_discussion(tmp_path, "ur", "AB 1")
     anonymous = app.test_client()
     refused = anonymous.get(f"/staff/discussions/{discussion_id}/record.pdf")
     assert refused.status_code == 302 and "sign-in" in refused.headers["Location"]
@@ -361,18 +369,7 @@ def test_pdf_route_is_staff_only_uncached_named_and_audited(tmp_path: Path) -> N
 
 
 def test_screen_summary_shows_the_same_facts_as_the_pdf(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
-    with app.app_context():
-        add_staff("doctor@example.org", "clinician", "another-long-phrase-77", "Dr Ada")
-    client = app.test_client()
-    client.post(
-        "/staff/sign-in", data={"email": "doctor@example.org", "password": "another-long-phrase-77"}
-    )
-    created = client.post(
-        "/staff/discussions/new",
-        data={"procedure": "htg492", "language": "es", "patient_label": "ZZ 9"},
-    )
-    discussion_id = int(created.headers["Location"].split("/")[3])
+    _app, client, discussion_id = signed_in_with_discussion(tmp_path, "es", "ZZ 9")
     for copy in ("clinician", "patient"):
         page = client.get(f"/staff/discussions/{discussion_id}/summary?copy={copy}").get_data(
             as_text=True
