@@ -11,7 +11,18 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
-from companion import accounts, assets, cli, config, i18n, site, staff, staff_sessions, walkthrough
+from companion import (
+    accounts,
+    assets,
+    cli,
+    compression,
+    config,
+    i18n,
+    site,
+    staff,
+    staff_sessions,
+    walkthrough,
+)
 from companion.content import load_packs
 from companion.models import db
 
@@ -49,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     staff_sessions.init_app(app)
     staff.limiter.init_app(app)
     assets.init_app(app)
+    compression.init_app(app)
 
     app.register_blueprint(site.bp)
     app.register_blueprint(walkthrough.bp)

@@ -23,5 +23,6 @@ def asset_url(filename: str) -> str:
 
 def init_app(app: Flask) -> None:
     # Every template links static files through asset_url, so a changed file gets a new URL.
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", ONE_YEAR)
+    # (Flask defines this key as None, so setdefault would never apply.)
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = ONE_YEAR
     app.jinja_env.globals["asset_url"] = asset_url
