@@ -10,11 +10,12 @@ PO_FILES := $(foreach l,$(LOCALES),$(wildcard translations/$(l)/LC_MESSAGES/*.po
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := static/vendor/nhsuk
 
-.PHONY: help run test setup lint typecheck pytest catalogs extract update-catalogs clean
+.PHONY: help run test bench setup lint typecheck pytest catalogs extract update-catalogs clean
 
 help:
 	@echo "make run    set up and start the app on http://127.0.0.1:$(PORT)/"
 	@echo "make test   set up and run ruff, mypy and every test (browser tests included)"
+	@echo "make bench  measure throughput, latency, page weight, PDF render time and memory"
 
 run: setup
 	@$(UV) run --frozen flask --app app db upgrade
@@ -30,6 +31,10 @@ test: setup
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
 	$(UV) run --frozen pytest
+
+# Not part of `make test`: a benchmark reports, it does not pass or fail (see README).
+bench: setup
+	$(UV) run --frozen python bench/run.py
 
 setup: $(STAMPS)/system $(STAMPS)/python $(VENDOR)/.stamp catalogs
 

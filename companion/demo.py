@@ -13,7 +13,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import pdf
 from .content import ContentPack
 from .models import (
     Discussion,
@@ -169,6 +168,7 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
 )
 def demo_record_command(lang: str, copy: str, out: Path, finalised: bool) -> None:
     """Render the demonstration record as a PDF, without a database or a server."""
+    from . import pdf  # WeasyPrint is slow to import: only when this command runs
     from .i18n import languages
 
     if lang not in languages():

@@ -1,5 +1,7 @@
 """The discussion record as a PDF, made by WeasyPrint from the same summary as the screen.
 
+Imported only where a PDF is made: WeasyPrint takes about half a second to import.
+
 Safe by construction: the HTML escapes every piece of patient and staff text, and the URL
 fetcher serves only files under static/ (no network, no redirects, no file outside static), so
 whatever a patient typed prints as text and fetches nothing. Fonts come from the system's Noto
@@ -10,19 +12,17 @@ in a process.
 from __future__ import annotations
 
 import mimetypes
-import re
 import threading
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
-from markupsafe import Markup
+from flask import current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .i18n import in_language, interface_gettext
+from .record_print import record_html
 from .summary import Summary
 
 # WeasyPrint's font configuration is not safe to share between threads rendering at once.
@@ -69,37 +69,6 @@ def static_root() -> Path:
     return Path(current_app.static_folder or "static")
 
 
-def page_counter_css() -> str:
-    """ "Page N of M" as a CSS content value, in the language being rendered."""
-    # Translators: the page counter at the foot of each page of a printed record.
-    sentence = interface_gettext("Page %(page)s of %(pages)s").striptags()
-    parts = []
-    for piece in re.split(r"(%\(page\)s|%\(pages\)s)", sentence):
-        if piece == "%(page)s":
-            parts.append("counter(page)")
-        elif piece == "%(pages)s":
-            parts.append("counter(pages)")
-        elif piece:
-            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return " ".join(parts)
-
-
-def record_body_html(summary: Summary) -> Markup:
-    """The record's content, rendered in the copy's language whatever the page around it."""
-    with in_language(summary.lang):
-        return Markup(render_template("summary/body.html", summary=summary))  # noqa: S704
-
-
-def record_html(summary: Summary) -> str:
-    with in_language(summary.lang):
-        return render_template(
-            "pdf/record.html",
-            summary=summary,
-            body=record_body_html(summary),
-            page_counter=page_counter_css(),
-        )
-
-
 def render(summary: Summary, *, fetcher: StaticFilesOnly | None = None) -> bytes:
     """The record as PDF/UA-1 bytes: tagged, titled and with its language set."""
     root = static_root()
@@ -117,9 +86,3 @@ def render(summary: Summary, *, fetcher: StaticFilesOnly | None = None) -> bytes
         )
     assert pdf is not None
     return bytes(pdf)
-
-
-def filename(summary: Summary) -> str:
-    label = "".join(ch for ch in summary.patient_label if ch.isalnum())[:20]
-    parts = ["discussion-record", summary.code, label, summary.copy]
-    return "-".join(p for p in parts if p) + ".pdf"

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from . import audit, discussions, pdf, record, summary
+from . import audit, discussions, record, record_print, summary
 from .accounts import find_staff, password_matches
 from .content import ContentPack
 from .i18n import Language, languages
@@ -415,17 +415,24 @@ def summary_page(discussion_id: int) -> ViewResult:
     discussion, data = summary_for(discussion_id)
     audit.record("view", discussion, detail=f"summary {data.copy}")
     return render_template(
-        "staff/summary.html", discussion=discussion, summary=data, body=pdf.record_body_html(data)
+        "staff/summary.html",
+        discussion=discussion,
+        summary=data,
+        body=record_print.record_body_html(data),
     )
 
 
 @bp.get("/discussions/<int:discussion_id>/record.pdf")
 @login_required
 def summary_pdf(discussion_id: int) -> Response:
+    from . import pdf  # WeasyPrint is slow to import: only where a PDF is made
+
     discussion, data = summary_for(discussion_id)
     body = pdf.render(data)
     audit.record("print", discussion, detail=f"pdf {data.copy}")
     response = current_app.response_class(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{pdf.filename(data)}"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{record_print.filename(data)}"'
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

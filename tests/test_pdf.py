@@ -20,7 +20,7 @@ from fontTools.ttLib import TTCollection, TTFont
 from sqlalchemy import select
 
 from app import create_app
-from companion import pdf
+from companion import pdf, record_print
 from companion.accounts import add_staff
 from companion.content import ContentPack
 from companion.demo import demo_discussion, demo_questions
@@ -176,7 +176,9 @@ def test_every_character_of_a_language_has_a_glyph_in_its_face(lang: str) -> Non
 def record_markup(app: Flask, lang: str, copy: str, *, finalised: bool) -> str:
     pack = pack_of(app)
     with app.test_request_context("/"):
-        return pdf.record_html(build(demo_discussion(pack, lang, finalised=finalised), pack, copy))
+        return record_print.record_html(
+            build(demo_discussion(pack, lang, finalised=finalised), pack, copy)
+        )
 
 
 @pytest.mark.parametrize("copy", ["clinician", "patient"])
