@@ -237,7 +237,7 @@ def page_weight(port: int, token: str) -> list[tuple[str, int, int, int, int]]:
             context = browser.new_context(viewport={"width": 768, "height": 1024})
             page = context.new_page()
             seen: list[object] = []
-            page.on("requestfinished", seen.append)
+            page.on("requestfinished", lambda request, seen=seen: seen.append(request))
 
             def transferred(page: Any = page, seen: list[object] = seen) -> tuple[int, int]:
                 # Requests answered from the browser's cache transfer nothing: not counted.
