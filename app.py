@@ -18,6 +18,8 @@ from companion import (
     compression,
     config,
     i18n,
+    limits,
+    security,
     site,
     staff,
     staff_sessions,
@@ -58,9 +60,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     CSRFProtect(app)
     staff_sessions.init_app(app)
-    staff.limiter.init_app(app)
+    limits.limiter.init_app(app)
     assets.init_app(app)
     compression.init_app(app)
+    security.init_app(app)
 
     app.register_blueprint(site.bp)
     app.register_blueprint(walkthrough.bp)

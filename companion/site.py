@@ -22,6 +22,11 @@ def not_found(error: HTTPException) -> tuple[str, int]:
     return render_template("errors/not_found.html", unknown_language=unknown), 404
 
 
+@bp.app_errorhandler(429)
+def too_many(error: HTTPException) -> tuple[str, int]:
+    return render_template("errors/too_many.html"), 429
+
+
 @bp.app_errorhandler(400)
 def bad_request(error: HTTPException) -> tuple[str, int]:
     # The description is English and technical; the page explains in the reader's language.

@@ -24,7 +24,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import or_, select
@@ -34,20 +33,13 @@ from . import audit, discussions, record, record_print, summary
 from .accounts import find_staff, password_matches
 from .content import ContentPack
 from .i18n import Language, languages
+from .limits import account_key, limiter
 from .models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
 from .staff_sessions import end_session, start_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ViewResult = str | Response | tuple[str, int]
 PATIENT_MODE = "patient_mode"
-
-
-def account_key() -> str:
-    # A ward shares one address, so throttling by address would lock out a whole ward.
-    return "sign-in:" + request.form.get("email", "").strip().lower()
-
-
-limiter = Limiter(key_func=account_key, default_limits=[], storage_uri="memory://")
 
 
 @bp.before_request
@@ -65,6 +57,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+# A ward shares one address, so throttling by address would lock out a whole ward.
 @limiter.limit("5 per minute;20 per hour", methods=["POST"], key_func=account_key)
 def sign_in() -> ViewResult:
     email = request.form.get("email", "").strip()

@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from . import discussions
 from .content import ContentPack, Step
 from .i18n import _, current_language, languages
+from .limits import code_guess_key, limiter
 from .models import Discussion, db
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
@@ -65,6 +66,7 @@ def begin() -> ViewResult:
 
 
 @bp.route("/resume", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"], key_func=code_guess_key)
 def resume() -> ViewResult:
     typed = request.form.get("code", "") if request.method == "POST" else ""
     error = None

@@ -20,7 +20,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-results" / "screenshots"
-AXE = ROOT / "static" / "vendor" / "axe" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 TABLET = {"width": 768, "height": 1024}
 # Without the background-networking switches Chromium tries to reach Google's hosts at start.
@@ -66,6 +65,15 @@ class Tablet:
         )
         self.context.route("**/*", self._only_this_app)
         self.page: Page = self.context.new_page()
+        self.csp_violations: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: (
+                self.csp_violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
 
     def _only_this_app(self, route, request) -> None:  # type: ignore[no-untyped-def]
         if urlsplit(request.url).netloc == urlsplit(self.server).netloc:
@@ -87,7 +95,8 @@ class Tablet:
         if self.js:
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px"
-            page.add_script_tag(path=str(AXE))
+            # From the app's own static files: the page's CSP forbids inline scripts.
+            page.add_script_tag(url=f"{self.server}/static/vendor/axe/axe.min.js")
             result = page.evaluate(
                 "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
             )
@@ -103,6 +112,7 @@ class Tablet:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         assert self.foreign == [], f"requests to other hosts: {self.foreign}"
+        assert self.csp_violations == [], f"{name}: {self.csp_violations}"
 
     def continue_(self) -> None:
         with self.page.expect_navigation():

@@ -366,3 +366,14 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
         there + "10", {"ready-sure": "yes", "ready-understand": "no", "switch_language": "en"}
     )
     assert back == base + "10"
+
+
+def test_guessing_codes_is_throttled_with_a_kind_page_in_the_patients_language(
+    pages: PageClient,
+) -> None:
+    for _ in range(10):
+        pages.post("/ur/resume", {"code": "ZZZZ-9999"}, status=400, lang="ur")
+    page = pages.post("/ur/resume", {"code": "ZZZZ-9999"}, status=429, lang="ur")
+    assert not isinstance(page, str)
+    assert re.search(r"[\u0600-\u06FF]", text_of(page, "h1")), "the page speaks Urdu"
+    assert pages.client.get("/ur/resume").status_code == 200, "reading the form is not throttled"

@@ -1,0 +1,22 @@
+"""Throttling: staff sign-in per account (a ward shares one address), resume codes per address.
+
+In-memory counts are per process; under several gunicorn workers each worker counts on its own,
+so set RATELIMIT_STORAGE_URI to a shared store (for example Redis) in production.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+
+def account_key() -> str:
+    return "sign-in:" + request.form.get("email", "").strip().lower()
+
+
+def code_guess_key() -> str:
+    # Someone guessing codes changes the code each time, so count by where the guesses come from.
+    return "resume:" + (get_remote_address() or "unknown")

@@ -1,0 +1,116 @@
+"""Headers and cookies on every route: what keeps patients' words on this site and screen."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from companion.accounts import add_staff
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def signed_in(tmp_path: Path) -> tuple[Flask, FlaskClient, dict[str, str]]:
+    app = make_app(tmp_path)
+    with app.app_context():
+        add_staff("admin@example.org", "admin", "keeper-of-the-audit-trail-5", "Alex")
+    client = app.test_client()
+    client.post(
+        "/staff/sign-in",
+        data={"email": "admin@example.org", "password": "keeper-of-the-audit-trail-5"},
+    )
+    created = client.post(
+        "/staff/discussions/new",
+        data={"procedure": "htg492", "language": "ur", "patient_label": "S1"},
+    )
+    discussion_id = created.headers["Location"].split("/")[3]
+    patient = app.test_client()
+    token = patient.post("/en/start", data={"language": "en"}).headers["Location"].split("/")[3]
+    patient.post(f"/en/w/{token}/step/9", data={"new_question": "q", "action": "add"})
+    values = {
+        "lang": "en",
+        "token": token,
+        "number": "3",
+        "question_id": "1",
+        "procedure": "htg492",
+        "discussion_id": discussion_id,
+    }
+    return app, client, values
+
+
+def every_get_url(app: Flask, values: dict[str, str]) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<(\w+:)?{name}>", values[name], url)
+        urls.append(url)
+    return urls
+
+
+def test_every_page_sends_the_security_headers_and_no_store(
+    signed_in: tuple[Flask, FlaskClient, dict[str, str]],
+) -> None:
+    app, client, values = signed_in
+    urls = every_get_url(app, values)
+    assert len(urls) >= 19
+    for url in urls:
+        response = client.get(url)
+        headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        for directive in (
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "style-src 'self'",
+        ):
+            assert directive in csp, (url, directive)
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff", url
+        assert headers["Referrer-Policy"] == "no-referrer", url
+        assert "camera=()" in headers["Permissions-Policy"], url
+        assert headers["Cache-Control"] == "no-store", url
+        assert "Strict-Transport-Security" not in headers, "no HSTS in development"
+        if response.mimetype != "text/html":
+            continue
+        body = response.get_data(as_text=True)
+        nonce = re.search(r"'nonce-([^']+)'", csp).group(1)  # type: ignore[union-attr]
+        for script in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", body):
+            assert f'nonce="{nonce}"' in script, f"inline script without this page's nonce on {url}"
+        assert ' style="' not in body, f"inline style on {url}"
+
+
+def test_the_nonce_changes_with_every_response(client: FlaskClient) -> None:
+    first = client.get("/en/").headers["Content-Security-Policy"]
+    second = client.get("/en/").headers["Content-Security-Policy"]
+    assert first != second
+
+
+def test_static_files_stay_cacheable(client: FlaskClient) -> None:
+    page = client.get("/en/").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/app\.css\?v=\w+)"', page).group(1)  # type: ignore[union-attr]
+    assert "no-store" not in client.get(css).headers.get("Cache-Control", "")
+
+
+def test_session_cookie_is_strict_and_http_only(client: FlaskClient) -> None:
+    response = client.get("/en/")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+
+
+def test_production_adds_hsts_and_secure_cookies(tmp_path: Path) -> None:
+    app = make_app(tmp_path, ENV_NAME="production", SECRET_KEY="x" * 40)
+    # The security settings are fixed when the app is made; production sets them from the start.
+    from companion import security
+
+    security.init_app(app)
+    response = app.test_client().get("/en/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Secure" in response.headers["Set-Cookie"]
