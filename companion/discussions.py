@@ -28,6 +28,15 @@ VALUE_RATINGS = ("a-lot", "a-little", "not-much", "not-sure")
 READINESS_ANSWERS = ("yes", "no")
 
 
+# Control characters other than line breaks and tabs: invisible, and NUL cannot be stored in
+# PostgreSQL at all, so text holding them is refused rather than silently changed.
+FORBIDDEN_CHARACTERS = {chr(c) for c in range(32) if chr(c) not in "\n\r\t"} | {"\x7f"}
+
+
+def has_forbidden_characters(text: str) -> bool:
+    return any(ch in FORBIDDEN_CHARACTERS for ch in text)
+
+
 def new_token() -> str:
     # 192 random bits: a patient link cannot be guessed.
     return secrets.token_urlsafe(24)

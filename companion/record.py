@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .content import ContentPack
+from .discussions import has_forbidden_characters
 from .models import Amendment, Discussion, RecordItem, StaffMember, db, utcnow
 
 TEXT_LIMIT = 4000
@@ -173,6 +174,8 @@ def check(values: Mapping[str, str]) -> dict[str, str]:
             errors[name] = "Choose yes or no."
         elif len(value) > TEXT_LIMIT:
             errors[name] = f"This is {len(value)} characters long; keep it to {TEXT_LIMIT}."
+        elif has_forbidden_characters(value):
+            errors[name] = "This contains control characters that cannot be saved; remove them."
     return errors
 
 
@@ -261,6 +264,8 @@ def amend(
         errors["field"] = "Choose what to amend."
     if not reason.strip():
         errors["reason"] = "Say why the record is being amended."
+    if has_forbidden_characters(after) or has_forbidden_characters(reason):
+        errors["after"] = "This contains control characters that cannot be saved; remove them."
     if len(after) > TEXT_LIMIT or len(reason) > TEXT_LIMIT:
         errors["after"] = f"Keep the amendment and the reason to {TEXT_LIMIT} characters each."
     if field_name in CHOICES and after not in CHOICES[field_name]:

@@ -32,6 +32,7 @@ from werkzeug.wrappers import Response
 from . import audit, discussions, record, record_print, summary
 from .accounts import find_staff, password_matches
 from .content import ContentPack
+from .discussions import has_forbidden_characters
 from .i18n import Language, languages
 from .limits import account_key, limiter
 from .models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
@@ -153,7 +154,9 @@ def new_discussion() -> ViewResult:
             errors["procedure"] = "Choose a procedure."
         if form["language"] not in languages():
             errors["language"] = "Choose the patient's language."
-        if len(form["patient_label"]) > 40:
+        if has_forbidden_characters(form["patient_label"]):
+            errors["patient_label"] = "Use letters, numbers and spaces only."
+        elif len(form["patient_label"]) > 40:
             errors["patient_label"] = "Use initials or a hospital number of 40 characters or fewer."
         if not errors:
             discussion = discussions.start_discussion(

@@ -148,6 +148,17 @@ def current_answers(discussion: Discussion) -> dict[str, Any]:
     }
 
 
+def text_problem(text: str, limit: int) -> Markup | None:
+    """Why a piece of the patient's text cannot be stored as typed, or None."""
+    if len(text) > limit:
+        return too_long(len(text), limit)
+    if discussions.has_forbidden_characters(text):
+        return _(
+            "This contains characters that cannot be saved. Please type it again without them."
+        )
+    return None
+
+
 def too_long(count: int, limit: int) -> Markup:
     return _(
         "This is %(count)s characters long. Please shorten it to %(limit)s characters or fewer.",
@@ -174,8 +185,9 @@ def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, Markup
         known = {risk.id for risk in pack.risks}
         discussions.set_risk_concerns(discussion, set(form.getlist("concern")) & known)
         note = form.get("values_note", "").strip()
-        if len(note) > discussions.VALUES_NOTE_MAX_CHARS:
-            errors["values_note"] = too_long(len(note), discussions.VALUES_NOTE_MAX_CHARS)
+        problem = text_problem(note, discussions.VALUES_NOTE_MAX_CHARS)
+        if problem:
+            errors["values_note"] = problem
         else:
             discussion.values_note = note
     if step.type == "readiness":
@@ -185,8 +197,9 @@ def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, Markup
                 discussions.answer_readiness(discussion, item.id, answer)
     if step.type == "own_questions":
         text = form.get("new_question", "").strip()
-        if len(text) > discussions.QUESTION_MAX_CHARS:
-            errors["new_question"] = too_long(len(text), discussions.QUESTION_MAX_CHARS)
+        problem = text_problem(text, discussions.QUESTION_MAX_CHARS)
+        if problem:
+            errors["new_question"] = problem
         elif is_autosave() or form.get("switch_language"):
             # Not yet added by the patient: keep it in the box, in any language.
             discussion.draft_question = text
@@ -256,8 +269,8 @@ def edit_question(token: str, question_id: int) -> ViewResult:
         text = request.form.get("text", "").strip()
         if not text:
             error = _("Write your question in the box, or go back to keep it as it was.")
-        elif len(text) > discussions.QUESTION_MAX_CHARS:
-            error = too_long(len(text), discussions.QUESTION_MAX_CHARS)
+        elif problem := text_problem(text, discussions.QUESTION_MAX_CHARS):
+            error = problem
         else:
             question.text = text
             question.language = current_language().code

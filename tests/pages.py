@@ -99,3 +99,11 @@ def text_of(page: BeautifulSoup, selector: str) -> str:
     found = page.select_one(selector)
     assert found is not None, f"nothing matches {selector!r}"
     return " ".join(found.get_text(" ").split())
+
+
+def textarea_value(element: Tag | None) -> str:
+    """A textarea's value as a browser reads it: the one newline after the tag is dropped, and
+    line breaks are normalised."""
+    assert element is not None, "no such textarea"
+    text = element.get_text().replace("\r\n", "\n").replace("\r", "\n")
+    return text[1:] if text.startswith("\n") else text

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from companion.accounts import add_staff, password_problem
 from companion.models import AuditEvent, Discussion, StaffMember, StaffSession, db
 from tests.conftest import make_app
-from tests.pages import PageClient, text_of
+from tests.pages import PageClient, text_of, textarea_value
 
 NURSE = ("nurse@example.org", "correct-battery-horse-9")
 CLINICIAN = ("doctor@example.org", "another-long-phrase-77")
@@ -313,7 +313,7 @@ def record_form(client: FlaskClient, discussion_id: int) -> dict[str, str | list
         if not name:
             continue
         if field.name == "textarea":
-            data[name] = field.get_text()
+            data[name] = textarea_value(field)
         elif field.name == "select":
             chosen = field.select_one("option[selected]")
             data[name] = chosen["value"] if chosen else ""
@@ -422,7 +422,7 @@ def test_two_people_editing_at_once_never_overwrite_each_other_silently(app: Fla
     assert not isinstance(page, str)
     conflict = text_of(page, ".app-conflict")
     assert "Nurse: book echo" in conflict and "Doctor: see in clinic" in conflict
-    assert page.select_one("textarea#next_steps").get_text() == "Doctor: see in clinic"
+    assert textarea_value(page.select_one("textarea#next_steps")) == "Doctor: see in clinic"
     with app.app_context():
         assert db.session.get(Discussion, discussion_id).next_steps == "Nurse: book echo"
     # Saving again from the conflict page is a deliberate choice, and it is applied.
@@ -490,7 +490,7 @@ def test_a_nurse_cannot_finalise_and_a_clinician_can_then_only_amend(app: Flask)
     )
     assert amended.status_code == 302
     page = PageClient(doctor).get(f"/staff/discussions/{discussion_id}", lang="en")
-    assert page.select_one("textarea#next_steps").get_text() == "List for Tuesday", (
+    assert textarea_value(page.select_one("textarea#next_steps")) == "List for Tuesday", (
         "the original stays"
     )
     beside = text_of(page, ".app-amendment")

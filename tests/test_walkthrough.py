@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from companion.models import Discussion, PatientQuestion, db
-from tests.pages import PageClient, text_of
+from tests.pages import PageClient, text_of, textarea_value
 
 TOTAL_STEPS = 10
 LANGUAGES = yaml.safe_load(
@@ -108,7 +108,7 @@ def test_own_questions_can_be_added_changed_and_removed(pages: PageClient, app: 
 
     edit = page.select_one(".app-own-question__actions a")["href"]
     form = pages.get(edit)
-    assert form.select_one("textarea#text").get_text() == "Will I be awake?"
+    assert textarea_value(form.select_one("textarea#text")) == "Will I be awake?"
     pages.post(edit, {"text": "Will I be awake during it?"})
     remove = pages.get(step).select(".app-own-question__actions a")[3]["href"]
     confirm = pages.get(remove)
@@ -133,7 +133,7 @@ def test_a_too_long_question_is_refused_and_kept_as_typed(pages: PageClient, app
     page = pages.post(base + "9", {"new_question": typed, "action": "add"}, status=400)
     assert "1249 characters long" in text_of(page, ".nhsuk-error-summary")
     assert "1000 characters or fewer" in text_of(page, "#new_question-error")
-    assert page.select_one("textarea#new_question").get_text() == typed
+    assert textarea_value(page.select_one("textarea#new_question")) == typed
     assert page.select_one(".nhsuk-error-summary a")["href"] == "#new_question"
     with app.app_context():
         assert db.session.scalars(select(PatientQuestion)).all() == []
@@ -156,7 +156,7 @@ def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -
     page = pages.post(base + "8", form, status=400)
     assert page.select_one("#rating-have-procedure-a-lot").has_attr("checked")
     assert page.select_one("#concern-bleeding").has_attr("checked")
-    assert page.select_one("textarea#values_note").get_text() == "x" * 2001
+    assert textarea_value(page.select_one("textarea#values_note")) == "x" * 2001
     form["values_note"] = "Getting home for my grandson's wedding"
     assert pages.post(base + "8", form) == base + "9"
     page = pages.get(base + "8")
@@ -164,7 +164,7 @@ def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -
     assert page.select_one("#concern-haemolysis").has_attr("checked")
     assert not page.select_one("#concern-vascular-damage").has_attr("checked")
     assert (
-        page.select_one("textarea#values_note").get_text()
+        textarea_value(page.select_one("textarea#values_note"))
         == "Getting home for my grandson's wedding"
     )
 
@@ -229,7 +229,9 @@ def test_autosave_keeps_a_question_being_typed(pages: PageClient, app: Flask) ->
     )
     assert response.status_code == 200 and response.get_json() == {"saved": True, "errors": {}}
     assert discussion(app).draft_question == "Half a quest"
-    assert pages.get(base + "9").select_one("textarea#new_question").get_text() == "Half a quest"
+    assert (
+        textarea_value(pages.get(base + "9").select_one("textarea#new_question")) == "Half a quest"
+    )
     too_long = pages.client.post(
         base + "9", data={"new_question": "x" * 1001}, headers={"X-Autosave": "1"}
     )
@@ -250,7 +252,7 @@ def test_switching_language_saves_the_page_and_keeps_every_answer(
     page = pages.get(location, lang="ur")
     texts = [p.get_text(strip=True) for p in page.select(".app-own-question__text")]
     assert texts == ["Is it safe for me?"]
-    assert page.select_one("textarea#new_question").get_text() == "Typed before switching"
+    assert textarea_value(page.select_one("textarea#new_question")) == "Typed before switching"
     assert page.select_one(".app-own-question__text")["lang"] == "en"
     assert pages.get(ur_base + "2", lang="ur").select_one("#ask").has_attr("checked")
     assert discussion(app).language == "ur"
@@ -353,12 +355,12 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
     assert [p.get_text(strip=True) for p in page.select(".app-own-question__text")] == [
         "First question"
     ]
-    assert page.select_one("textarea#new_question").get_text() == "Half typed"
+    assert textarea_value(page.select_one("textarea#new_question")) == "Half typed"
     assert pages.get(there + "2", lang=code).select_one("#ask").has_attr("checked")
     values = pages.get(there + "8", lang=code)
     assert values.select_one("#rating-checks-a-little").has_attr("checked")
     assert values.select_one("#concern-heart-damage").has_attr("checked")
-    assert values.select_one("textarea#values_note").get_text() == "Ĉu?"
+    assert textarea_value(values.select_one("textarea#values_note")) == "Ĉu?"
     ready = pages.get(there + "10", lang=code)
     assert ready.select_one("#ready-sure-yes").has_attr("checked")
     assert ready.select_one("#ready-understand-no").has_attr("checked")

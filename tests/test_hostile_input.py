@@ -1,0 +1,198 @@
+"""Hostile input in every free-text field: never a server error; stored exactly or refused with a
+message that keeps the rest of the form; always escaped on the page and in the record's HTML."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from companion import record_print
+from companion.accounts import add_staff
+from companion.demo import demo_discussion
+from companion.discussions import has_forbidden_characters
+from companion.models import Discussion, PatientQuestion, db
+from companion.summary import build
+from tests.conftest import make_app
+from tests.pages import textarea_value
+
+HOSTILE = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "<style>body{display:none}</style>",
+        "\u202egnp.exe\u202c and \u2066isolated\u2069",
+        "zero\u200bwidth\u200djoiner\ufeff",
+        "e\u0301\u0302\u0303\u0304 combining",
+        "😀👩🏽‍⚕️🫀",
+        "NUL\x00byte",
+        "bell\x07 and escape\x1b[31m",
+        "{{ 7*7 }} {% raw %} %(count)s",
+        "'; DROP TABLE discussion; --",
+        "line one\r\nline two\rline three\n",
+        "x" * 5000,
+        "مرحبا <b>bold</b> שלום",
+    ]
+)
+TEXT = st.one_of(
+    HOSTILE,
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=200),
+    st.builds(lambda a, b: a + b, st.text(max_size=40), HOSTILE),
+)
+# `make test` runs a few hundred inputs a field; HYPOTHESIS_PROFILE=thorough runs thousands.
+settings.register_profile("default", max_examples=300)
+settings.register_profile("thorough", max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+EXAMPLES = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+FEWER = settings(EXAMPLES, max_examples=max(settings().max_examples // 3, 50))
+
+
+def as_displayed(text: str) -> str:
+    """What an HTML parser gives back for text: line breaks normalised."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def no_injected_markup(html: str) -> None:
+    page = BeautifulSoup(html, "html.parser")
+    scripts = [s for s in page.find_all("script") if not s.get("src")]
+    assert all(s.get("nonce") for s in scripts), "only the page's own nonce'd script"
+    body = page.find("body") or page
+    assert not body.find("img", onerror=True) and not body.find("style")
+    assert "<script>alert" not in html
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return make_app(tmp_path, RATELIMIT_ENABLED=False)
+
+
+def start(app: Flask) -> tuple[object, str]:
+    client = app.test_client()
+    location = client.post("/en/start", data={"language": "en"}).headers["Location"]
+    return client, location.split("?")[0].rsplit("/", 1)[0] + "/"
+
+
+@EXAMPLES
+@given(typed=TEXT)
+def test_a_patients_question(app: Flask, typed: str) -> None:
+    client, base = start(app)
+    response = client.post(base + "9", data={"new_question": typed, "action": "add"})  # type: ignore[attr-defined]
+    assert response.status_code in (302, 400)
+    page = (
+        client.get(base + "9").get_data(as_text=True)
+        if response.status_code == 302
+        else response.get_data(as_text=True)
+    )  # type: ignore[attr-defined]
+    no_injected_markup(page)
+    soup = BeautifulSoup(page, "html.parser")
+    with app.app_context():
+        stored = [q.text for q in db.session.scalars(select(PatientQuestion))]
+        db.session.execute(PatientQuestion.__table__.delete())
+        db.session.commit()
+    if response.status_code == 302:
+        if typed.strip():
+            assert stored == [typed.strip()], "stored exactly as typed"
+            shown = as_displayed(soup.select_one(".app-own-question__text").get_text())
+            assert shown == as_displayed(typed.strip())
+    else:
+        assert stored == []
+        assert soup.select_one("#new_question-error") is not None
+        assert textarea_value(soup.select_one("textarea#new_question")) == as_displayed(typed)
+        assert len(typed.strip()) > 1000 or has_forbidden_characters(typed) or not typed.strip()
+
+
+@EXAMPLES
+@given(typed=TEXT)
+def test_what_matters_note_with_the_rest_of_the_form(app: Flask, typed: str) -> None:
+    client, base = start(app)
+    form = {"values_note": typed, "rating-family": "a-lot", "concern": "bleeding"}
+    response = client.post(base + "8", data=form)  # type: ignore[attr-defined]
+    assert response.status_code in (302, 400)
+    with app.app_context():
+        discussion = db.session.scalars(select(Discussion).order_by(Discussion.id.desc())).first()
+        assert discussion is not None
+        ratings = {r.statement_id: r.rating for r in discussion.value_ratings}
+        note = discussion.values_note
+    assert ratings == {"family": "a-lot"}, "the rest of the form is kept either way"
+    if response.status_code == 302:
+        assert note == typed.strip()
+    else:
+        assert note == ""
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")  # type: ignore[attr-defined]
+        assert textarea_value(soup.select_one("textarea#values_note")) == as_displayed(typed)
+        assert soup.select_one("#rating-family-a-lot").has_attr("checked")
+
+
+@FEWER
+@given(typed=TEXT)
+def test_a_resume_code(app: Flask, typed: str) -> None:
+    response = app.test_client().post("/en/resume", data={"code": typed})
+    assert response.status_code == 400
+    no_injected_markup(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def staff_app(tmp_path: Path) -> Flask:
+    app = make_app(tmp_path, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        add_staff("nurse@example.org", "nurse", "correct-battery-horse-9", "Sam")
+    return app
+
+
+@FEWER
+@given(
+    typed=TEXT,
+    field=st.sampled_from(
+        ["next_steps", "teach_back_pump", "interpreter_id", "supporter_relationship"]
+    ),
+)
+def test_staff_record_fields(staff_app: Flask, typed: str, field: str) -> None:
+    client = staff_app.test_client()
+    client.post(
+        "/staff/sign-in", data={"email": "nurse@example.org", "password": "correct-battery-horse-9"}
+    )
+    created = client.post("/staff/discussions/new", data={"procedure": "htg492", "language": "en"})
+    discussion_id = created.headers["Location"].split("/")[3]
+    with staff_app.app_context():
+        version = db.session.get(Discussion, int(discussion_id)).record_version  # type: ignore[union-attr]
+    response = client.post(
+        f"/staff/discussions/{discussion_id}",
+        data={"version": str(version), field: typed, "decision": "undecided"},
+    )
+    assert response.status_code in (302, 400)
+    with staff_app.app_context():
+        discussion = db.session.get(Discussion, int(discussion_id))
+        assert discussion is not None
+        stored, decision = getattr(discussion, field), discussion.decision
+    if response.status_code == 302:
+        assert stored == typed.strip() and decision == "undecided"
+        page = client.get(f"/staff/discussions/{discussion_id}").get_data(as_text=True)
+    else:
+        assert stored == "" and (len(typed.strip()) > 4000 or has_forbidden_characters(typed))
+        page = response.get_data(as_text=True)
+    no_injected_markup(page)
+
+
+@FEWER
+@given(typed=TEXT)
+def test_the_records_html_escapes_everything(app: Flask, typed: str) -> None:
+    pack = next(iter(app.extensions["companion.packs"].values()))
+    with app.test_request_context("/"):
+        discussion = demo_discussion(pack, "en")
+        discussion.next_steps = typed
+        discussion.patient_questions[0].text = typed
+        html = record_print.record_html(build(discussion, pack, "clinician"))
+    no_injected_markup(html)
+    text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    if re.search(r"\S", typed):
+        assert " ".join(as_displayed(typed).split())[:200] in text
