@@ -19,6 +19,7 @@ from companion import (
     config,
     i18n,
     limits,
+    retention,
     security,
     site,
     staff,
@@ -70,4 +71,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff.bp)
     cli.init_app(app)
     accounts.init_app(app)
+    retention.init_app(app)
     return app

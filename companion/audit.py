@@ -21,6 +21,8 @@ ACTIONS = (
     "print",
     "finalise",
     "amend",
+    "export",
+    "purge",
 )
 
 

@@ -50,6 +50,7 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PATIENT_LINK_DAYS": _positive_int(environ, "PATIENT_LINK_DAYS", 30),
         "PORT": _positive_int(environ, "PORT", 5000),
+        "RETENTION_DAYS": _positive_int(environ, "RETENTION_DAYS", 180),
         "CONTENT_DIR": environ.get("CONTENT_DIR", ""),
     }
 

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from . import audit, discussions, record, record_print, summary
+from . import audit, discussions, record, record_print, retention, summary
 from .accounts import find_staff, password_matches
 from .content import ContentPack
 from .discussions import has_forbidden_characters
@@ -429,6 +429,21 @@ def summary_pdf(discussion_id: int) -> Response:
     response = current_app.response_class(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{record_print.filename(data)}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/discussions/<int:discussion_id>/export.json")
+@login_required
+def export_json(discussion_id: int) -> Response:
+    """The record as data, for filing in the patient's health record."""
+    discussion = load(discussion_id)
+    body = retention.export(discussion, pack_of(discussion))
+    audit.record("export", discussion)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="discussion-record-{discussions.format_code(discussion.code)}.json"'
     )
     response.headers["Cache-Control"] = "no-store"
     return response

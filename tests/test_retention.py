@@ -1,0 +1,75 @@
+"""Retention: old discussions purged on command, the purge audited; one record exported as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from companion import discussions
+from companion.accounts import add_staff
+from companion.models import AuditEvent, Discussion, PatientQuestion, db, utcnow
+from tests.conftest import make_app
+
+
+def test_purge_removes_only_discussions_past_the_retention_period(tmp_path: Path) -> None:
+    app = make_app(tmp_path, RETENTION_DAYS=30)
+    with app.app_context():
+        old, recent = (discussions.start_discussion("htg492", "en", link_days=5) for _ in range(2))
+        old.created_at = utcnow() - dt.timedelta(days=31)
+        discussions.add_question(old, "an old question", "en")
+        discussions.add_question(recent, "a recent question", "en")
+        db.session.commit()
+        recent_id = recent.id
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0 and "Purged 1 discussions" in result.output
+    with app.app_context():
+        assert [d.id for d in db.session.scalars(select(Discussion))] == [recent_id]
+        assert [q.text for q in db.session.scalars(select(PatientQuestion))] == [
+            "a recent question"
+        ]
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).one()
+        assert (
+            event.detail.startswith("1 discussions started before")
+            and "question" not in event.detail
+        )
+    again = app.test_cli_runner().invoke(args=["purge", "--days", "1"])
+    assert "Purged 0 discussions" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Discussion.id))) == 1
+    assert app.test_cli_runner().invoke(args=["purge", "--days", "0"]).exit_code != 0
+
+
+def test_one_discussion_exports_as_json_for_the_patient_record(tmp_path: Path) -> None:
+    app: Flask = make_app(tmp_path)
+    with app.app_context():
+        add_staff("nurse@example.org", "nurse", "correct-battery-horse-9", "Sam")
+    client = app.test_client()
+    client.post(
+        "/staff/sign-in", data={"email": "nurse@example.org", "password": "correct-battery-horse-9"}
+    )
+    created = client.post(
+        "/staff/discussions/new",
+        data={"procedure": "htg492", "language": "ur", "patient_label": "EX 1"},
+    )
+    discussion_id = created.headers["Location"].split("/")[3]
+    with app.app_context():
+        discussion = db.session.get(Discussion, int(discussion_id))
+        assert discussion is not None
+        discussions.add_question(discussion, "کیا درد ہوگا؟", "ur")
+        db.session.commit()
+    assert (
+        app.test_client().get(f"/staff/discussions/{discussion_id}/export.json").status_code == 302
+    )
+    response = client.get(f"/staff/discussions/{discussion_id}/export.json")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"].endswith('.json"')
+    data = json.loads(response.get_data(as_text=True))
+    assert data["format"] == "heart-pump-discussion-record/1"
+    assert data["patient_label"] == "EX 1"
+    assert data["questions"][0]["question"] == {"text": "کیا درد ہوگا؟", "lang": "ur", "dir": "rtl"}
+    with app.app_context():
+        assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
