@@ -41,6 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # A handed-over tablet left alone returns to a neutral screen after this long.
+        KIOSK_IDLE_SECONDS=600,
     )
     if test_config is not None:
         app.config.update(test_config)

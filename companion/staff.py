@@ -7,6 +7,7 @@ sign-ins, views, hand-overs and take-overs.
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -235,6 +236,7 @@ def hand_over(discussion_id: int) -> Response:
     audit.record("hand-over", discussion)
     end_session(current_user.session_id)
     session[PATIENT_MODE] = discussion.token
+    session["patient_seen"] = time.time()
     return redirect(
         url_for("walkthrough.continue_discussion", lang=discussion.language, token=discussion.token)
     )

@@ -6,6 +6,7 @@ autosave posts as the patient types and answer with JSON instead of a redirect.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import (
@@ -104,10 +105,29 @@ PATIENT_MODE_ENDPOINTS = {
 }
 
 
+def return_the_tablet() -> BaseResponse:
+    """Forget the patient on this tablet at once: only a neutral screen until staff sign in."""
+    session.clear()
+    session["tablet_returned"] = True
+    return redirect(url_for(".handed_back"))
+
+
 @bp.before_request
 def keep_a_handed_over_tablet_on_its_discussion() -> BaseResponse | None:
+    if session.get("tablet_returned"):
+        return (
+            None
+            if request.endpoint == "walkthrough.handed_back"
+            else redirect(url_for(".handed_back"))
+        )
     locked = session.get("patient_mode")
     if not locked:
+        return None
+    now = time.time()
+    if now - session.get("patient_seen", now) > current_app.config["KIOSK_IDLE_SECONDS"]:
+        return return_the_tablet()
+    session["patient_seen"] = now
+    if request.endpoint == "walkthrough.hand_back":
         return None
     token = (request.view_args or {}).get("token")
     if request.endpoint in PATIENT_MODE_ENDPOINTS and token in (None, locked):
@@ -123,6 +143,16 @@ def load_discussion(token: str) -> tuple[Discussion, ContentPack]:
         abort(Response(render_template("walkthrough/expired.html"), status=410))
     g.discussion = discussion
     return discussion, packs()[discussion.procedure]
+
+
+@bp.post("/hand-back")
+def hand_back() -> BaseResponse:
+    return return_the_tablet()
+
+
+@bp.get("/handed-back")
+def handed_back() -> ViewResult:
+    return render_template("walkthrough/handed_back.html")
 
 
 @bp.get("/w/<token>/")

@@ -512,3 +512,45 @@ def test_only_admins_read_the_audit_trail(app: Flask) -> None:
     assert nurse.get("/staff/audit").status_code == 403
     page = PageClient(admin).get("/staff/audit", lang="en")
     assert "nurse@example.org" in text_of(page, "table") and "start" in text_of(page, "table")
+
+
+# ---- kiosk safety -----------------------------------------------------------------------------
+
+
+def handed_over(app: Flask) -> tuple[FlaskClient, str]:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    discussion_id = start_discussion(client, "ur", "KIOSK")
+    location = client.post(f"/staff/discussions/{discussion_id}/hand-over").headers["Location"]
+    step = client.get(location).headers["Location"]
+    client.post(
+        step.replace("/step/1", "/step/9"), data={"new_question": "Private words", "action": "add"}
+    )
+    return client, step.replace("/step/1", "/step/9")
+
+
+def test_finish_and_hand_back_clears_the_tablet_at_once(app: Flask) -> None:
+    client, step = handed_over(app)
+    page = PageClient(client).get(step, lang="ur")
+    assert page.select_one("form.app-hand-back button") is not None
+    response = client.post("/ur/hand-back")
+    assert response.headers["Location"] == "/ur/handed-back"
+    neutral = PageClient(client).get("/ur/handed-back", lang="ur")
+    assert "Private words" not in str(neutral) and "KIOSK" not in str(neutral)
+    # Back, the start page, a resume code: all lead to the neutral screen, none to the patient.
+    for url in (step, step.replace("/step/9", "/review"), "/ur/", "/en/resume", "/"):
+        followed = client.get(url, follow_redirects=True)
+        assert "Private words" not in followed.get_data(as_text=True)
+        assert followed.request.path.endswith("/handed-back"), url
+    sign_in(client, NURSE)
+    assert client.get("/en/").status_code == 200, "staff sign-in ends the neutral screen"
+
+
+def test_a_tablet_left_alone_returns_to_the_neutral_screen(app: Flask) -> None:
+    client, step = handed_over(app)
+    assert client.get(step).status_code == 200
+    with client.session_transaction() as session:
+        session["patient_seen"] -= app.config["KIOSK_IDLE_SECONDS"] + 1
+    response = client.get(step)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/handed-back")
+    assert "Private words" not in client.get(step, follow_redirects=True).get_data(as_text=True)

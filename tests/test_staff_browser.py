@@ -178,3 +178,25 @@ def test_the_summary_prints_from_the_browser_without_the_staff_screens(
     shots = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
     page.pdf(path=str(shots / "staff-12-summary-printed.pdf"), format="A4")
     tablet.close()
+
+
+def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, KIOSK_IDLE_SECONDS=3)
+    with app.app_context():
+        add_staff(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+    with serve(app) as url:
+        tablet = Tablet(browser, url, locale="en-GB")
+        page = tablet.page
+        page.goto(url + "/staff/discussions/new")
+        sign_in(page, NURSE)
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Hand over to the patient").click()
+        expect(page.get_by_role("button", name="Finish and hand back")).to_be_visible()
+        page.wait_for_url("**/handed-back", timeout=10_000)
+        tablet.look("kiosk-handed-back", lang="en")
+        page.go_back()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/handed-back"), "Back does not show the patient's page"
+        tablet.close()

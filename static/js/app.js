@@ -103,6 +103,22 @@
     }
   }
 
+  // ---- A handed-over tablet left alone returns to the neutral screen (the server enforces it
+  // too, on the next request).
+  var handBack = document.querySelector("[data-kiosk-idle-seconds]");
+  if (handBack) {
+    var idleMs = parseInt(handBack.getAttribute("data-kiosk-idle-seconds"), 10) * 1000;
+    var idleTimer = null;
+    var resetIdle = function () {
+      window.clearTimeout(idleTimer);
+      idleTimer = window.setTimeout(function () { HTMLFormElement.prototype.submit.call(handBack); }, idleMs);
+    };
+    ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (type) {
+      document.addEventListener(type, resetIdle, { passive: true });
+    });
+    resetIdle();
+  }
+
   // ---- Autosave
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch || !window.FormData) { return; }
