@@ -63,7 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     CSRFProtect(app)
     staff_sessions.init_app(app)
-    limits.limiter.init_app(app)
+    limits.init_app(app)
     assets.init_app(app)
     compression.init_app(app)
     security.init_app(app)

@@ -6,7 +6,7 @@ so set RATELIMIT_STORAGE_URI to a shared store (for example Redis) in production
 
 from __future__ import annotations
 
-from flask import request
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -20,3 +20,11 @@ def account_key() -> str:
 def code_guess_key() -> str:
     # Someone guessing codes changes the code each time, so count by where the guesses come from.
     return "resume:" + (get_remote_address() or "unknown")
+
+
+def init_app(app: Flask) -> None:
+    # The limiter is one object shared by every app in the process (as in the tests), and its
+    # init_app takes a missing RATELIMIT_ENABLED from that object's last state: an app that
+    # disabled throttling would leave it off, unset up, for the next app. Start each app afresh.
+    limiter.enabled = True
+    limiter.init_app(app)
