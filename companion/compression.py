@@ -7,7 +7,6 @@ response (a few kilobytes, well under a millisecond).
 from __future__ import annotations
 
 import gzip
-from functools import lru_cache
 
 from flask import Flask, Response, request
 
@@ -22,9 +21,8 @@ COMPRESSIBLE = {
 MIN_SIZE = 500
 
 
-@lru_cache(maxsize=256)
-def _compressed_static(etag: str, body: bytes) -> bytes:
-    return gzip.compress(body, compresslevel=9, mtime=0)
+# Keyed by ETag alone: keying on the body too would hash up to 285 KB on every request.
+_compressed_static: dict[str, bytes] = {}
 
 
 def compress(response: Response) -> Response:
@@ -41,7 +39,9 @@ def compress(response: Response) -> Response:
         return response
     etag = response.headers.get("ETag")
     if request.endpoint == "static" and etag:
-        compressed = _compressed_static(etag, body)
+        compressed = _compressed_static.get(etag) or _compressed_static.setdefault(
+            etag, gzip.compress(body, compresslevel=9, mtime=0)
+        )
     else:
         compressed = gzip.compress(body, compresslevel=6, mtime=0)
     response.set_data(compressed)

@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .content import ContentPack
+from .i18n import english_name, languages
 from .models import (
     Discussion,
     PatientQuestion,
@@ -38,14 +39,6 @@ def demo_questions(lang: str) -> tuple[list[str], str]:
     return [line.strip() for line in lines if line.strip()], lang
 
 
-def english_name(code: str) -> str:
-    from babel import Locale
-
-    from .i18n import languages
-
-    return str(Locale.parse(languages()[code].locale).get_display_name("en"))
-
-
 def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) -> Discussion:
     """A discussion that exercises every section of the record; nothing here is a real person."""
     started = dt.datetime(2026, 11, 20, 10, 30)
@@ -63,7 +56,7 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
         values_note=questions[2] if len(questions) > 2 else "",
         draft_question="",
         interpreter="phone",
-        interpreter_language=english_name(lang),
+        interpreter_language=english_name(languages()[lang]),
         interpreter_id="INT-20417",
         supporter_present="yes",
         supporter_relationship="Daughter",
@@ -169,7 +162,6 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
 def demo_record_command(lang: str, copy: str, out: Path, finalised: bool) -> None:
     """Render the demonstration record as a PDF, without a database or a server."""
     from . import pdf  # WeasyPrint is slow to import: only when this command runs
-    from .i18n import languages
 
     if lang not in languages():
         raise click.BadParameter(f"choose one of {', '.join(languages())}", param_hint="--lang")

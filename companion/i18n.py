@@ -139,6 +139,11 @@ def switch_url(code: str) -> str:
     return url_for("walkthrough.start", lang=code)
 
 
+def english_name(language: Language) -> str:
+    """The language's name in English, for staff screens and the English record."""
+    return str(Locale.parse(language.locale).get_display_name("en"))
+
+
 def language_options() -> list[tuple[str, str, dict[str, str]]]:
     """Radio options naming each language in itself, marked up in its own language."""
     return [

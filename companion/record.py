@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .content import ContentPack
-from .discussions import has_forbidden_characters
+from .discussions import answer_readiness, has_forbidden_characters
 from .models import Amendment, Discussion, RecordItem, StaffMember, db, utcnow
 
 TEXT_LIMIT = 4000
@@ -180,8 +180,6 @@ def check(values: Mapping[str, str]) -> dict[str, str]:
 
 
 def apply(discussion: Discussion, pack: ContentPack, values: Mapping[str, str]) -> None:
-    from .discussions import answer_readiness
-
     for name in (*CHOICES, *TEXTS):
         setattr(discussion, name, values[name])
     for name in FLAGS:

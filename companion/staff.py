@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import segno
-from babel import Locale
 from flask import (
     Blueprint,
     abort,
@@ -34,14 +33,14 @@ from . import audit, discussions, record, record_print, retention, summary
 from .accounts import find_staff, password_matches
 from .content import ContentPack
 from .discussions import has_forbidden_characters
-from .i18n import Language, languages
+from .i18n import english_name, languages
 from .limits import account_key, limiter
 from .models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
 from .staff_sessions import end_session, start_session
+from .walkthrough import PATIENT_MODE, PATIENT_SEEN
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ViewResult = str | Response | tuple[str, int]
-PATIENT_MODE = "patient_mode"
 
 
 @bp.before_request
@@ -71,8 +70,7 @@ def sign_in() -> ViewResult:
             and member.active
             and password_matches(member, request.form.get("password", ""))
         ):
-            session.pop(PATIENT_MODE, None)
-            start_session(member)
+            start_session(member)  # a fresh session: this also ends patient mode
             audit.record("sign-in", staff=member)
             return redirect(safe_next(request.args.get("next")))
         audit.record("sign-in-refused", staff=member)
@@ -182,10 +180,6 @@ def new_discussion() -> ViewResult:
     ), (400 if errors else 200)
 
 
-def english_name(language: Language) -> str:
-    return str(Locale.parse(language.locale).get_display_name("en"))
-
-
 def load(discussion_id: int) -> Discussion:
     discussion = db.session.get(Discussion, discussion_id)
     if discussion is None:
@@ -236,7 +230,7 @@ def hand_over(discussion_id: int) -> Response:
     audit.record("hand-over", discussion)
     end_session(current_user.session_id)
     session[PATIENT_MODE] = discussion.token
-    session["patient_seen"] = time.time()
+    session[PATIENT_SEEN] = time.time()
     return redirect(
         url_for("walkthrough.continue_discussion", lang=discussion.language, token=discussion.token)
     )

@@ -93,6 +93,11 @@ def about(procedure: str) -> ViewResult:
     return render_template("walkthrough/about.html", pack=pack)
 
 
+# Session keys of a tablet handed to a patient: the discussion it is locked to, and when the
+# patient last did anything on it.
+PATIENT_MODE = "patient_mode"
+PATIENT_SEEN = "patient_seen"
+
 # Endpoints a tablet handed to a patient may show; anything else returns to their discussion.
 PATIENT_MODE_ENDPOINTS = {
     "walkthrough.continue_discussion",
@@ -103,6 +108,12 @@ PATIENT_MODE_ENDPOINTS = {
     "walkthrough.later",
     "walkthrough.about",
 }
+
+
+@bp.app_context_processor
+def patient_mode_flag() -> dict[str, bool]:
+    # Every page's layout offers "Finish and hand back" on a tablet handed to a patient.
+    return {"in_patient_mode": bool(session.get(PATIENT_MODE))}
 
 
 def return_the_tablet() -> BaseResponse:
@@ -120,13 +131,13 @@ def keep_a_handed_over_tablet_on_its_discussion() -> BaseResponse | None:
             if request.endpoint == "walkthrough.handed_back"
             else redirect(url_for(".handed_back"))
         )
-    locked = session.get("patient_mode")
+    locked = session.get(PATIENT_MODE)
     if not locked:
         return None
     now = time.time()
-    if now - session.get("patient_seen", now) > current_app.config["KIOSK_IDLE_SECONDS"]:
+    if now - session.get(PATIENT_SEEN, now) > current_app.config["KIOSK_IDLE_SECONDS"]:
         return return_the_tablet()
-    session["patient_seen"] = now
+    session[PATIENT_SEEN] = now
     if request.endpoint == "walkthrough.hand_back":
         return None
     token = (request.view_args or {}).get("token")

@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from app import create_app
+from companion.accounts import add_staff
 from tests.pages import PageClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,3 +72,21 @@ def live_server(tmp_path: Path) -> Iterator[str]:
 
 def soup(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
+
+
+def signed_in_with_discussion(
+    tmp_path: Path, language: str, label: str
+) -> tuple[Flask, FlaskClient, int]:
+    """An app, a clinician's signed-in client, and a discussion that clinician started."""
+    app = make_app(tmp_path)
+    with app.app_context():
+        add_staff("doctor@example.org", "clinician", "another-long-phrase-77", "Dr Ada")
+    client = app.test_client()
+    client.post(
+        "/staff/sign-in", data={"email": "doctor@example.org", "password": "another-long-phrase-77"}
+    )
+    created = client.post(
+        "/staff/discussions/new",
+        data={"procedure": "htg492", "language": language, "patient_label": label},
+    )
+    return app, client, int(created.headers["Location"].split("/")[3])

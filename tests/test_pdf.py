@@ -15,18 +15,16 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 from flask import Flask
-from flask.testing import FlaskClient
 from fontTools.ttLib import TTCollection, TTFont
 from sqlalchemy import select
 
 from app import create_app
 from companion import pdf, record_print
-from companion.accounts import add_staff
 from companion.content import ContentPack
 from companion.demo import demo_discussion, demo_questions
 from companion.models import AuditEvent, db
 from companion.summary import build
-from tests.conftest import make_app
+from tests.conftest import make_app, signed_in_with_discussion
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = yaml.safe_load((ROOT / "translations" / "languages.yaml").read_text())
@@ -331,24 +329,6 @@ def test_the_fetcher_serves_only_static_files(tmp_path: Path) -> None:
 
 
 # ---- served to staff only ----------------------------------------------------------------------
-
-
-def signed_in_with_discussion(
-    tmp_path: Path, language: str, label: str
-) -> tuple[Flask, FlaskClient, int]:
-    """An app, a clinician's signed-in client, and a discussion that clinician started."""
-    app = make_app(tmp_path)
-    with app.app_context():
-        add_staff("doctor@example.org", "clinician", "another-long-phrase-77", "Dr Ada")
-    client = app.test_client()
-    client.post(
-        "/staff/sign-in", data={"email": "doctor@example.org", "password": "another-long-phrase-77"}
-    )
-    created = client.post(
-        "/staff/discussions/new",
-        data={"procedure": "htg492", "language": language, "patient_label": label},
-    )
-    return app, client, int(created.headers["Location"].split("/")[3])
 
 
 def test_pdf_route_is_staff_only_uncached_named_and_audited(tmp_path: Path) -> None:

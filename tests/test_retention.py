@@ -6,13 +6,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from flask import Flask
 from sqlalchemy import func, select
 
 from companion import discussions
-from companion.accounts import add_staff
 from companion.models import AuditEvent, Discussion, PatientQuestion, db, utcnow
-from tests.conftest import make_app
+from tests.conftest import make_app, signed_in_with_discussion
 
 
 def test_purge_removes_only_discussions_past_the_retention_period(tmp_path: Path) -> None:
@@ -44,18 +42,7 @@ def test_purge_removes_only_discussions_past_the_retention_period(tmp_path: Path
 
 
 def test_one_discussion_exports_as_json_for_the_patient_record(tmp_path: Path) -> None:
-    app: Flask = make_app(tmp_path)
-    with app.app_context():
-        add_staff("nurse@example.org", "nurse", "correct-battery-horse-9", "Sam")
-    client = app.test_client()
-    client.post(
-        "/staff/sign-in", data={"email": "nurse@example.org", "password": "correct-battery-horse-9"}
-    )
-    created = client.post(
-        "/staff/discussions/new",
-        data={"procedure": "htg492", "language": "ur", "patient_label": "EX 1"},
-    )
-    discussion_id = created.headers["Location"].split("/")[3]
+    app, client, discussion_id = signed_in_with_discussion(tmp_path, "ur", "EX 1")
     with app.app_context():
         discussion = db.session.get(Discussion, int(discussion_id))
         assert discussion is not None

@@ -107,10 +107,6 @@ def test_session_cookie_is_strict_and_http_only(client: FlaskClient) -> None:
 
 def test_production_adds_hsts_and_secure_cookies(tmp_path: Path) -> None:
     app = make_app(tmp_path, ENV_NAME="production", SECRET_KEY="x" * 40)
-    # The security settings are fixed when the app is made; production sets them from the start.
-    from companion import security
-
-    security.init_app(app)
     response = app.test_client().get("/en/", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "Secure" in response.headers["Set-Cookie"]
