@@ -26,11 +26,13 @@ run: setup
 	@echo
 	@$(UV) run --frozen flask --app app run --host 127.0.0.1 --port $(PORT)
 
-test: setup
+# The tests run on SQLite and, against a throwaway local PostgreSQL, again wherever they touch the
+# database. TEST_DATABASE_URL=postgresql+psycopg://... uses another server; =sqlite skips it.
+test: setup $(STAMPS)/postgresql
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
-	$(UV) run --frozen pytest
+	DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" $(UV) run --frozen pytest
 
 # Not part of `make test`: a benchmark reports, it does not pass or fail (see README).
 bench: setup
@@ -41,6 +43,11 @@ setup: $(STAMPS)/system $(STAMPS)/python $(VENDOR)/.stamp catalogs
 $(STAMPS)/system: scripts/system-packages.sh
 	@mkdir -p $(STAMPS)
 	scripts/system-packages.sh
+	@touch $@
+
+$(STAMPS)/postgresql: scripts/system-packages.sh
+	@mkdir -p $(STAMPS)
+	scripts/system-packages.sh postgresql
 	@touch $@
 
 $(STAMPS)/python: pyproject.toml uv.lock

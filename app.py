@@ -24,6 +24,7 @@ from companion import (
     site,
     staff,
     staff_sessions,
+    two_step,
     walkthrough,
 )
 from companion.content import load_packs
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(site.bp)
     app.register_blueprint(walkthrough.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(two_step.bp)
     cli.init_app(app)
     accounts.init_app(app)
     retention.init_app(app)

@@ -110,7 +110,8 @@ def list_command() -> None:
     """List staff accounts."""
     for member in db.session.scalars(select(StaffMember).order_by(StaffMember.email)):
         state = "active" if member.active else "disabled"
-        click.echo(f"{member.email}\t{member.role}\t{state}\t{member.name}")
+        second_step = "two-step set up" if member.totp_secret else "no two-step"
+        click.echo(f"{member.email}\t{member.role}\t{state}\t{second_step}\t{member.name}")
 
 
 @staff_cli.command("disable")
@@ -128,13 +129,31 @@ def disable_command(email: str) -> None:
     click.echo(f"Disabled {member.email}; its sessions have ended.")
 
 
+@staff_cli.command("reset-two-step")
+@click.argument("email")
+def reset_two_step_command(email: str) -> None:
+    """For a lost phone: remove the authenticator and recovery codes and end all sessions."""
+    from . import audit, two_step
+
+    member = find_staff(email)
+    if member is None:
+        raise click.ClickException(f"No account for {email}.")
+    two_step.reset(member)
+    audit.record("two-step-reset", staff=member)
+    click.echo(f"Reset two-step sign-in for {member.email}; they set it up again at next sign-in.")
+
+
 DEMO_EMAIL = "demo.clinician@example.org"
 
 
 @staff_cli.command("demo")
 def demo_command() -> None:
-    """Development only: (re)create the demo clinician with a fresh password and print it."""
+    """Development only: (re)create the demo clinician with a fresh password and print it, with
+    the authenticator key and recovery codes for the second step."""
+    import pyotp
     from flask import current_app
+
+    from . import two_step
 
     if current_app.config.get("ENV_NAME") != "development":
         raise click.ClickException("The demo account exists only in development.")
@@ -145,10 +164,14 @@ def demo_command() -> None:
     else:
         member.password_hash = hash_password(password)
         member.active = True
-        db.session.commit()
+    member.totp_secret, member.totp_last_step = pyotp.random_base32(), None
+    codes = two_step.new_recovery_codes(member)
+    db.session.commit()
     click.echo(f"  Staff sign-in: http://127.0.0.1:{current_app.config.get('PORT', 5000)}/staff/")
     click.echo(f"  Demo clinician: {DEMO_EMAIL}")
     click.echo(f"  Password (new on every start): {password}")
+    click.echo(f"  Second step: add key {member.totp_secret} to an authenticator app,")
+    click.echo(f"  or use a recovery code (each works once): {', '.join(codes[:3])}")
 
 
 DEMO_WORDS = (

@@ -23,6 +23,9 @@ ACTIONS = (
     "amend",
     "export",
     "purge",
+    "two-step-set-up",
+    "two-step-reset",
+    "recovery-codes-renewed",
 )
 
 

@@ -44,8 +44,12 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
     database_url = environ.get("DATABASE_URL") or (
         "sqlite:///" + os.path.join(instance_path, "companion.sqlite3")
     )
+    nurse_mfa = environ.get("STAFF_MFA_FOR_NURSES", "required")
+    if nurse_mfa not in ("required", "optional"):
+        raise ConfigError(f"STAFF_MFA_FOR_NURSES must be required or optional, not {nurse_mfa!r}")
     return {
         "ENV_NAME": env,
+        "STAFF_MFA_FOR_NURSES": nurse_mfa,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PATIENT_LINK_DAYS": _positive_int(environ, "PATIENT_LINK_DAYS", 30),

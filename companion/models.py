@@ -220,6 +220,27 @@ class StaffMember(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The shared key of the authenticator app (base32), set once the person has proved a code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last 30-second step whose code was accepted: a code is good once (RFC 6238, 5.2).
+    totp_last_step: Mapped[int | None]
+
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        cascade="all, delete-orphan", order_by="RecoveryCode.id"
+    )
+
+
+class RecoveryCode(Base):
+    """A one-time code for signing in without the authenticator app; only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_member.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None]
 
 
 class StaffSession(Base):

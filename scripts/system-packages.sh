@@ -7,6 +7,7 @@ packages=(
   chromium                                                # browser tests drive /usr/bin/chromium
   poppler-utils                                           # pdftoppm, to look at rendered PDFs
   gettext                                                 # msgfmt --check in the translation tests
+  "$@"                                                    # more for one use: `make test` adds postgresql
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from companion import record_print
-from companion.accounts import add_staff
 from companion.demo import demo_discussion
 from companion.discussions import has_forbidden_characters
 from companion.models import Discussion, PatientQuestion, db
 from companion.summary import build
-from tests.conftest import make_app
+from tests.conftest import add_staff_with_authenticator, make_app, sign_in
 from tests.pages import textarea_value
 
 HOSTILE = st.sampled_from(
@@ -72,8 +71,8 @@ def no_injected_markup(html: str) -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    return make_app(tmp_path, RATELIMIT_ENABLED=False)
+def app(database: str) -> Flask:
+    return make_app(database, RATELIMIT_ENABLED=False)
 
 
 def start(app: Flask) -> tuple[object, str]:
@@ -142,11 +141,14 @@ def test_a_resume_code(app: Flask, typed: str) -> None:
 
 
 @pytest.fixture
-def staff_app(tmp_path: Path) -> Flask:
-    app = make_app(tmp_path, RATELIMIT_ENABLED=False)
+def staff(database: str) -> tuple[Flask, FlaskClient]:
+    """A nurse signed in once: each code is good once, and the examples number in hundreds."""
+    app = make_app(database, RATELIMIT_ENABLED=False)
     with app.app_context():
-        add_staff("nurse@example.org", "nurse", "correct-battery-horse-9", "Sam")
-    return app
+        add_staff_with_authenticator("nurse@example.org", "nurse", "correct-battery-horse-9", "Sam")
+    client = app.test_client()
+    sign_in(client, "nurse@example.org", "correct-battery-horse-9")
+    return app, client
 
 
 @FEWER
@@ -156,11 +158,8 @@ def staff_app(tmp_path: Path) -> Flask:
         ["next_steps", "teach_back_pump", "interpreter_id", "supporter_relationship"]
     ),
 )
-def test_staff_record_fields(staff_app: Flask, typed: str, field: str) -> None:
-    client = staff_app.test_client()
-    client.post(
-        "/staff/sign-in", data={"email": "nurse@example.org", "password": "correct-battery-horse-9"}
-    )
+def test_staff_record_fields(staff: tuple[Flask, FlaskClient], typed: str, field: str) -> None:
+    staff_app, client = staff
     created = client.post("/staff/discussions/new", data={"procedure": "htg492", "language": "en"})
     discussion_id = created.headers["Location"].split("/")[3]
     with staff_app.app_context():

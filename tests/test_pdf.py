@@ -46,8 +46,8 @@ STAFF_ANSWER = "Local anaesthetic numbs the groin; some pressure is normal."
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return make_app(tmp_path_factory.mktemp("pdf"))
+def app(module_database: str) -> Flask:
+    return make_app(module_database)
 
 
 def pack_of(app: Flask) -> ContentPack:
@@ -331,8 +331,8 @@ def test_the_fetcher_serves_only_static_files(tmp_path: Path) -> None:
 # ---- served to staff only ----------------------------------------------------------------------
 
 
-def test_pdf_route_is_staff_only_uncached_named_and_audited(tmp_path: Path) -> None:
-    app, client, discussion_id = signed_in_with_discussion(tmp_path, "ur", "AB 1")
+def test_pdf_route_is_staff_only_uncached_named_and_audited(database: str) -> None:
+    app, client, discussion_id = signed_in_with_discussion(database, "ur", "AB 1")
     anonymous = app.test_client()
     refused = anonymous.get(f"/staff/discussions/{discussion_id}/record.pdf")
     assert refused.status_code == 302 and "sign-in" in refused.headers["Location"]
@@ -350,8 +350,8 @@ def test_pdf_route_is_staff_only_uncached_named_and_audited(tmp_path: Path) -> N
     assert [p.detail for p in prints] == ["pdf clinician", "pdf patient"]
 
 
-def test_screen_summary_shows_the_same_facts_as_the_pdf(tmp_path: Path) -> None:
-    _app, client, discussion_id = signed_in_with_discussion(tmp_path, "es", "ZZ 9")
+def test_screen_summary_shows_the_same_facts_as_the_pdf(database: str) -> None:
+    _app, client, discussion_id = signed_in_with_discussion(database, "es", "ZZ 9")
     for copy in ("clinician", "patient"):
         page = client.get(f"/staff/discussions/{discussion_id}/summary?copy={copy}").get_data(
             as_text=True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -13,8 +12,8 @@ from companion.models import AuditEvent, Discussion, PatientQuestion, db, utcnow
 from tests.conftest import make_app, signed_in_with_discussion
 
 
-def test_purge_removes_only_discussions_past_the_retention_period(tmp_path: Path) -> None:
-    app = make_app(tmp_path, RETENTION_DAYS=30)
+def test_purge_removes_only_discussions_past_the_retention_period(database: str) -> None:
+    app = make_app(database, RETENTION_DAYS=30)
     with app.app_context():
         old, recent = (discussions.start_discussion("htg492", "en", link_days=5) for _ in range(2))
         old.created_at = utcnow() - dt.timedelta(days=31)
@@ -41,8 +40,8 @@ def test_purge_removes_only_discussions_past_the_retention_period(tmp_path: Path
     assert app.test_cli_runner().invoke(args=["purge", "--days", "0"]).exit_code != 0
 
 
-def test_one_discussion_exports_as_json_for_the_patient_record(tmp_path: Path) -> None:
-    app, client, discussion_id = signed_in_with_discussion(tmp_path, "ur", "EX 1")
+def test_one_discussion_exports_as_json_for_the_patient_record(database: str) -> None:
+    app, client, discussion_id = signed_in_with_discussion(database, "ur", "EX 1")
     with app.app_context():
         discussion = db.session.get(Discussion, int(discussion_id))
         assert discussion is not None

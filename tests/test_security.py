@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from companion.accounts import add_staff
-from tests.conftest import make_app
+from tests.conftest import add_staff_with_authenticator, make_app, sign_in
 
 
 @pytest.fixture
-def signed_in(tmp_path: Path) -> tuple[Flask, FlaskClient, dict[str, str]]:
-    app = make_app(tmp_path)
+def signed_in(database: str) -> tuple[Flask, FlaskClient, dict[str, str]]:
+    app = make_app(database)
     with app.app_context():
-        add_staff("admin@example.org", "admin", "keeper-of-the-audit-trail-5", "Alex")
+        add_staff_with_authenticator(
+            "admin@example.org", "admin", "keeper-of-the-audit-trail-5", "Alex"
+        )
     client = app.test_client()
-    client.post(
-        "/staff/sign-in",
-        data={"email": "admin@example.org", "password": "keeper-of-the-audit-trail-5"},
-    )
+    sign_in(client, "admin@example.org", "keeper-of-the-audit-trail-5")
     created = client.post(
         "/staff/discussions/new",
         data={"procedure": "htg492", "language": "ur", "patient_label": "S1"},
@@ -105,8 +102,8 @@ def test_session_cookie_is_strict_and_http_only(client: FlaskClient) -> None:
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
 
 
-def test_production_adds_hsts_and_secure_cookies(tmp_path: Path) -> None:
-    app = make_app(tmp_path, ENV_NAME="production", SECRET_KEY="x" * 40)
+def test_production_adds_hsts_and_secure_cookies(database: str) -> None:
+    app = make_app(database, ENV_NAME="production", SECRET_KEY="x" * 40)
     response = app.test_client().get("/en/", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "Secure" in response.headers["Set-Cookie"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
+import pyotp
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,7 +16,8 @@ from sqlalchemy import select
 from companion.accounts import add_staff, password_problem
 from companion.models import AuditEvent, Discussion, StaffMember, StaffSession, db
 from companion.walkthrough import PATIENT_SEEN
-from tests.conftest import make_app
+from tests.conftest import add_staff_with_authenticator, authenticator_code, make_app, soup
+from tests.conftest import sign_in as both_steps
 from tests.pages import PageClient, text_of, textarea_value
 
 NURSE = ("nurse@example.org", "correct-battery-horse-9")
@@ -24,18 +26,19 @@ ADMIN = ("admin@example.org", "keeper-of-the-audit-trail-5")
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    app = make_app(tmp_path)
+def app(database: str) -> Flask:
+    app = make_app(database)
     with app.app_context():
-        add_staff(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
-        add_staff(CLINICIAN[0], "clinician", CLINICIAN[1], "Dr Ada Clinician")
-        add_staff(ADMIN[0], "admin", ADMIN[1], "Alex Admin")
+        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+        add_staff_with_authenticator(CLINICIAN[0], "clinician", CLINICIAN[1], "Dr Ada Clinician")
+        add_staff_with_authenticator(ADMIN[0], "admin", ADMIN[1], "Alex Admin")
     return app
 
 
 def sign_in(client: FlaskClient, who: tuple[str, str]) -> None:
-    response = client.post("/staff/sign-in", data={"email": who[0], "password": who[1]})
+    response = both_steps(client, *who)
     assert response.status_code == 302, response.status_code
+    assert "/two-step/" not in response.headers["Location"]
 
 
 def start_discussion(client: FlaskClient, language: str = "bn", label: str = "AB 123") -> int:
@@ -113,14 +116,160 @@ def test_staff_commands(app: Flask) -> None:
     )
     assert bad_role.exit_code != 0
     listed = run_cli(app, "staff", "list")
-    assert "new@example.org\tclinician\tactive" in listed.output
+    assert "new@example.org\tclinician\tactive\tno two-step" in listed.output
     client = app.test_client()
-    sign_in(client, ("new@example.org", "a perfectly long secret phrase"))
+    client.post(
+        "/staff/sign-in",
+        data={"email": "new@example.org", "password": "a perfectly long secret phrase"},
+    )
+    set_up_authenticator(PageClient(client))
     assert client.get("/staff/").status_code == 200
+    assert (
+        "new@example.org\tclinician\tactive\ttwo-step set up"
+        in run_cli(app, "staff", "list").output
+    )
     disabled = run_cli(app, "staff", "disable", "new@example.org")
     assert disabled.exit_code == 0
     assert client.get("/staff/").status_code == 302, "disabling ends the account's sessions"
     assert "new@example.org\tclinician\tdisabled" in run_cli(app, "staff", "list").output
+
+
+# ---- two-step sign-in -------------------------------------------------------------------------
+
+
+def set_up_authenticator(pages: PageClient) -> tuple[str, list[str]]:
+    """Do what a person does on the set-up page: add the key to an app and type its code."""
+    page = pages.get("/staff/two-step/set-up", lang="en")
+    key = text_of(page, ".app-secret-key").replace(" ", "")
+    done = pages.post("/staff/two-step/set-up", {"code": pyotp.TOTP(key).now()}, status=200)
+    assert isinstance(done, BeautifulSoup)
+    return key, [li.get_text() for li in done.select(".app-recovery-codes li")]
+
+
+def test_a_new_clinician_sets_up_an_authenticator_before_seeing_anything(app: Flask) -> None:
+    with app.app_context():
+        add_staff("new.doctor@example.org", "clinician", "a perfectly long secret phrase", "Dr New")
+    pages = PageClient(app.test_client())
+    location = pages.post(
+        "/staff/sign-in",
+        {"email": "new.doctor@example.org", "password": "a perfectly long secret phrase"},
+    )
+    assert location == "/staff/two-step/set-up"
+    assert pages.client.get("/staff/").status_code == 302, "a password alone is not enough"
+    page = pages.get(location, lang="en")
+    qr = page.select_one(".app-qr svg")
+    assert qr is not None and qr.find("path"), "the app draws the QR code itself"
+    assert not page.select("img"), "nothing fetched from a QR service"
+    key = text_of(page, ".app-secret-key").replace(" ", "")
+    assert len(key) == 32
+
+    wrong = pages.post("/staff/two-step/set-up", {"code": "000000"}, status=400)
+    assert isinstance(wrong, BeautifulSoup)
+    assert "That code is not right" in text_of(wrong, ".nhsuk-error-summary")
+    assert pages.client.get("/staff/").status_code == 302
+
+    done = pages.post("/staff/two-step/set-up", {"code": pyotp.TOTP(key).now()}, status=200)
+    assert isinstance(done, BeautifulSoup)
+    codes = [li.get_text() for li in done.select(".app-recovery-codes li")]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert all(re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code) for code in codes)
+    assert pages.client.get("/staff/").status_code == 200
+    with app.app_context():
+        member = db.session.scalar(
+            select(StaffMember).where(StaffMember.email == "new.doctor@example.org")
+        )
+        assert member is not None and member.totp_secret == key
+        stored = " ".join(r.code_hash for r in member.recovery_codes)
+        assert not any(code.replace("-", "") in stored for code in codes), "only hashes are kept"
+        actions = [e.action for e in db.session.scalars(select(AuditEvent))]
+    assert actions[-2:] == ["two-step-set-up", "sign-in"]
+
+
+def test_a_password_alone_never_signs_in_and_a_code_works_once(app: Flask) -> None:
+    client = app.test_client()
+    first = client.post("/staff/sign-in", data={"email": CLINICIAN[0], "password": CLINICIAN[1]})
+    assert first.headers["Location"] == "/staff/two-step/code"
+    for url in ("/staff/", "/staff/discussions/new", "/staff/audit"):
+        assert client.get(url).status_code == 302
+    wrong = client.post("/staff/two-step/code", data={"code": "123 456"})
+    assert wrong.status_code == 401
+    assert "That code is not right" in wrong.get_data(as_text=True)
+    code = authenticator_code(app, CLINICIAN[0])
+    assert client.post("/staff/two-step/code", data={"code": code}).status_code == 302
+    assert client.get("/staff/").status_code == 200
+
+    # Someone who watched the code being typed cannot use it again, even with the password.
+    onlooker = app.test_client()
+    onlooker.post("/staff/sign-in", data={"email": CLINICIAN[0], "password": CLINICIAN[1]})
+    replay = onlooker.post("/staff/two-step/code", data={"code": code})
+    assert replay.status_code == 401
+    assert onlooker.get("/staff/").status_code == 302
+
+
+def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, CLINICIAN)
+    renewed = client.post("/staff/two-step/recovery-codes")
+    codes = [
+        li.get_text()
+        for li in soup(renewed.get_data(as_text=True)).select(".app-recovery-codes li")
+    ]
+    assert len(codes) == 10
+    client.post("/staff/sign-out")
+
+    client.post("/staff/sign-in", data={"email": CLINICIAN[0], "password": CLINICIAN[1]})
+    used = client.post("/staff/two-step/code", data={"code": codes[0].lower().replace("-", " ")})
+    assert used.headers["Location"] == "/staff/two-step/recovery-code-used"
+    page = PageClient(client).get(used.headers["Location"], lang="en")
+    assert "You have 9 recovery codes left" in text_of(page, "main")
+    client.post("/staff/sign-out")
+
+    client.post("/staff/sign-in", data={"email": CLINICIAN[0], "password": CLINICIAN[1]})
+    again = client.post("/staff/two-step/code", data={"code": codes[0]})
+    assert again.status_code == 401
+    assert client.get("/staff/").status_code == 302
+
+
+def test_nurses_need_two_step_unless_the_trust_makes_it_optional(database: str) -> None:
+    for setting, nurse_goes_to in (("required", "/staff/two-step/set-up"), ("optional", "/staff/")):
+        app = make_app(database, STAFF_MFA_FOR_NURSES=setting)
+        with app.app_context():
+            add_staff(f"{setting}.nurse@example.org", "nurse", NURSE[1], "Nurse")
+            add_staff(f"{setting}.doctor@example.org", "clinician", CLINICIAN[1], "Doctor")
+        for email, password, expected in (
+            (f"{setting}.nurse@example.org", NURSE[1], nurse_goes_to),
+            (f"{setting}.doctor@example.org", CLINICIAN[1], "/staff/two-step/set-up"),
+        ):
+            client = app.test_client()
+            response = client.post("/staff/sign-in", data={"email": email, "password": password})
+            assert response.headers["Location"] == expected, (setting, email)
+
+
+def test_the_half_way_state_expires_and_code_guesses_are_throttled(app: Flask) -> None:
+    client = app.test_client()
+    client.post("/staff/sign-in", data={"email": CLINICIAN[0], "password": CLINICIAN[1]})
+    with client.session_transaction() as session:
+        pending = session["two_step_pending"]
+        session["two_step_pending"] = {**pending, "started": pending["started"] - 301}
+    late = client.post("/staff/two-step/code", data={"code": authenticator_code(app, CLINICIAN[0])})
+    assert late.headers["Location"] == "/staff/sign-in?expired=1"
+    assert client.get("/staff/").status_code == 302
+
+    client.post("/staff/sign-in", data={"email": ADMIN[0], "password": ADMIN[1]})
+    for _ in range(5):
+        assert client.post("/staff/two-step/code", data={"code": "000000"}).status_code == 401
+    blocked = client.post("/staff/two-step/code", data={"code": authenticator_code(app, ADMIN[0])})
+    assert blocked.status_code == 429, "guessing stops even with the right code"
+
+
+def test_an_admin_resets_a_lost_authenticator(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, NURSE)
+    result = run_cli(app, "staff", "reset-two-step", NURSE[0])
+    assert result.exit_code == 0, result.output
+    assert client.get("/staff/").status_code == 302, "the reset ends the person's sessions"
+    again = client.post("/staff/sign-in", data={"email": NURSE[0], "password": NURSE[1]})
+    assert again.headers["Location"] == "/staff/two-step/set-up"
 
 
 # ---- every route ------------------------------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from companion.accounts import add_staff
-from tests.conftest import make_app, serve
+from tests.conftest import add_staff_with_authenticator, authenticator_code, make_app, serve
 from tests.test_browser import Tablet, browser  # noqa: F401 - the browser fixture
 
 NURSE = ("nurse@example.org", "correct-battery-horse-9")
@@ -18,29 +20,59 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def staff_server(tmp_path: Path) -> Iterator[str]:
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+def staff_app(database: str) -> Flask:
+    """A nurse who has an authenticator app already, and a clinician who has not."""
+    app = make_app(database, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        add_staff(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
         add_staff(CLINICIAN[0], "clinician", CLINICIAN[1], "Dr Ada Clinician")
-    with serve(app) as url:
+    return app
+
+
+@pytest.fixture
+def staff_server(staff_app: Flask) -> Iterator[str]:
+    with serve(staff_app) as url:
         yield url
 
 
-def sign_in(page: Page, who: tuple[str, str]) -> None:
+def sign_in(page: Page, app: Flask, who: tuple[str, str], tablet: Tablet | None = None) -> None:
+    """Both steps, as a person does them; sets up an authenticator first if the account has none
+    (with a tablet given, looking at each page of that)."""
     page.locator("#email").fill(who[0])
     page.locator("#password").fill(who[1])
     with page.expect_navigation():
         page.locator("main button[type=submit]").click()
+    if "/two-step/code" in page.url:
+        page.locator("#code").fill(authenticator_code(app, who[0]))
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+    elif "/two-step/set-up" in page.url:
+        expect(page.locator(".app-qr svg")).to_be_visible()
+        if tablet:
+            tablet.look("staff-13-two-step-set-up", lang="en")
+        key = (page.locator(".app-secret-key").text_content() or "").replace(" ", "")
+        page.locator("#code").fill(pyotp.TOTP(key).now())
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+        expect(page.locator(".app-recovery-codes li")).to_have_count(10)
+        if tablet:
+            tablet.look("staff-14-recovery-codes", lang="en")
+        with page.expect_navigation():
+            page.get_by_role("link", name="I have saved my recovery codes").click()
+    assert "/two-step/" not in page.url and "/sign-in" not in page.url, page.url
 
 
-def test_nurse_patient_and_clinician_at_tablet_size(browser: Browser, staff_server: str) -> None:  # noqa: F811
+def test_nurse_patient_and_clinician_at_tablet_size(
+    browser: Browser,  # noqa: F811
+    staff_app: Flask,
+    staff_server: str,
+) -> None:
     tablet = Tablet(browser, staff_server, locale="en-GB")
     page = tablet.page
 
     page.goto(staff_server + "/staff/")
     tablet.look("staff-01-sign-in", lang="en")
-    sign_in(page, NURSE)
+    sign_in(page, staff_app, NURSE)
     tablet.look("staff-02-dashboard-empty", lang="en")
     page.locator("main a.nhsuk-button").click()
     page.locator("#language").select_option("bn")
@@ -69,7 +101,7 @@ def test_nurse_patient_and_clinician_at_tablet_size(browser: Browser, staff_serv
     page.goto(staff_server + "/staff/")
     expect(page.locator("main")).to_contain_text("This tablet was handed to a patient")
     tablet.look("staff-06-take-back", lang="en")
-    sign_in(page, NURSE)
+    sign_in(page, staff_app, NURSE)
     expect(page.locator(".app-dashboard")).to_contain_text("RX 42")
     expect(page.locator(".app-dashboard")).to_contain_text("2 (2 not answered)")
     tablet.look("staff-07-dashboard", lang="en")
@@ -112,7 +144,7 @@ def test_nurse_patient_and_clinician_at_tablet_size(browser: Browser, staff_serv
         page.get_by_role("button", name="Sign out").click()
 
     # A clinician signs off; an amendment then sits beside the original.
-    sign_in(page, CLINICIAN)
+    sign_in(page, staff_app, CLINICIAN, tablet)
     page.get_by_role("link", name="RX 42").click()
     page.locator("label[for=confirm]").click()
     with page.expect_navigation():
@@ -134,16 +166,16 @@ def test_nurse_patient_and_clinician_at_tablet_size(browser: Browser, staff_serv
     tablet.close()
 
 
-def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, database: str) -> None:  # noqa: F811
     # With a two-minute limit the warning is due at once.
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, STAFF_IDLE_MINUTES=2)
+    app = make_app(database, WTF_CSRF_ENABLED=True, STAFF_IDLE_MINUTES=2)
     with app.app_context():
-        add_staff(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
     with serve(app) as url:
         tablet = Tablet(browser, url, locale="en-GB")
         page = tablet.page
         page.goto(url + "/staff/take-over")
-        sign_in(page, NURSE)
+        sign_in(page, app, NURSE)
         warning = page.locator("[data-session-warning]")
         expect(warning).to_be_visible()
         expect(page.get_by_role("button", name="Stay signed in")).to_be_focused()
@@ -156,12 +188,13 @@ def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, tmp_pat
 
 def test_the_summary_prints_from_the_browser_without_the_staff_screens(
     browser: Browser,  # noqa: F811
+    staff_app: Flask,
     staff_server: str,
 ) -> None:
     tablet = Tablet(browser, staff_server, locale="en-GB")
     page = tablet.page
     page.goto(staff_server + "/staff/")
-    sign_in(page, CLINICIAN)
+    sign_in(page, staff_app, CLINICIAN)
     page.goto(staff_server + "/staff/discussions/new")
     page.locator("#language").select_option("ar")
     page.locator("#patient_label").fill("PR 7")
@@ -180,15 +213,15 @@ def test_the_summary_prints_from_the_browser_without_the_staff_screens(
     tablet.close()
 
 
-def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, KIOSK_IDLE_SECONDS=3)
+def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, database: str) -> None:  # noqa: F811
+    app = make_app(database, WTF_CSRF_ENABLED=True, KIOSK_IDLE_SECONDS=3)
     with app.app_context():
-        add_staff(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
     with serve(app) as url:
         tablet = Tablet(browser, url, locale="en-GB")
         page = tablet.page
         page.goto(url + "/staff/discussions/new")
-        sign_in(page, NURSE)
+        sign_in(page, app, NURSE)
         with page.expect_navigation():
             page.locator("main button[type=submit]").click()
         with page.expect_navigation():

@@ -105,7 +105,9 @@ def pybabel(*args: str | Path, cwd: Path = ROOT) -> None:
     )
 
 
-def test_changed_english_is_shown_in_english_until_a_translator_confirms_it(tmp_path: Path) -> None:
+def test_changed_english_is_shown_in_english_until_a_translator_confirms_it(
+    tmp_path: Path, database: str
+) -> None:
     """The ordinary workflow: edit English, `pybabel update` marks the old translations fuzzy,
     compiling leaves fuzzy entries out, and Urdu readers see the new English, marked as English."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
@@ -144,7 +146,7 @@ def test_changed_english_is_shown_in_english_until_a_translator_confirms_it(tmp_
     old_button = catalog(TRANSLATIONS / "ur" / "LC_MESSAGES" / "messages.po")[old_label].string
 
     app = make_app(
-        tmp_path,
+        database,
         CONTENT_DIR=str(tmp_path / "content"),
         BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"),
     )
@@ -160,7 +162,9 @@ def test_changed_english_is_shown_in_english_until_a_translator_confirms_it(tmp_
     assert len(fallbacks) == 2, fallbacks
 
 
-def test_a_fallback_in_an_attribute_or_title_stays_plain_text(tmp_path: Path) -> None:
+def test_a_fallback_in_an_attribute_or_title_stays_plain_text(
+    tmp_path: Path, database: str
+) -> None:
     shutil.copytree(TRANSLATIONS, tmp_path / "translations")
     po_path = tmp_path / "translations" / "ur" / "LC_MESSAGES" / "messages.po"
     po = catalog(po_path)
@@ -176,7 +180,7 @@ def test_a_fallback_in_an_attribute_or_title_stays_plain_text(tmp_path: Path) ->
     with po_path.open("wb") as f:
         write_po(f, po)
     pybabel("compile", "-d", tmp_path / "translations", "-D", "messages")
-    app = make_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    app = make_app(database, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
     pages = PageClient(app.test_client())
     location = pages.post("/ur/start", {"language": "ur"})
     assert isinstance(location, str)

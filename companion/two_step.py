@@ -1,0 +1,214 @@
+"""Staff two-step sign-in: after the password, a code from an authenticator app (TOTP, RFC 6238)
+or a one-time recovery code.
+
+Required for clinicians and admins, and for nurses unless STAFF_MFA_FOR_NURSES is "optional".
+Between the password and the code nothing is signed in: the session holds only which account is
+half-way, for five minutes. Codes are good once, and guesses are throttled per account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from . import audit
+from .discussions import CODE_ALPHABET
+from .limits import limiter
+from .models import RecoveryCode, StaffMember, db, utcnow
+from .qr import qr_svg
+from .staff_sessions import start_session
+
+bp = Blueprint("two_step", __name__, url_prefix="/staff/two-step")
+ViewResult = str | Response | tuple[str, int]
+
+PENDING = "two_step_pending"
+SETUP_SECRET = "two_step_setup_secret"  # noqa: S105 - a session key, not a secret
+PENDING_SECONDS = 300
+ISSUER = "Heart pump decision guide"
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_LENGTH = 12  # about 56 bits from CODE_ALPHABET: too many to guess, even unthrottled
+WRONG_CODE = (
+    "That code is not right. Type the 6-digit code your authenticator app shows now, "
+    "or one of your recovery codes."
+)
+
+
+def required_for(member: StaffMember) -> bool:
+    if member.role != "nurse":
+        return True
+    return bool(current_app.config.get("STAFF_MFA_FOR_NURSES", "required") == "required")
+
+
+def begin(member: StaffMember, next_path: str) -> Response:
+    """The password was right: ask for the second step, or set one up, before signing in."""
+    session[PENDING] = {"staff": member.id, "started": time.time(), "next": next_path}
+    session.pop(SETUP_SECRET, None)
+    return redirect(url_for("two_step.code" if member.totp_secret else "two_step.set_up"))
+
+
+def pending_member() -> StaffMember | None:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("started", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None
+    member = db.session.get(StaffMember, pending.get("staff"))
+    return member if member is not None and member.active else None
+
+
+def pending_key() -> str:
+    pending = session.get(PENDING)
+    staff = pending.get("staff") if isinstance(pending, dict) else None
+    if staff is None and current_user.is_authenticated:
+        staff = current_user.member.id
+    return f"two-step:{staff}"
+
+
+def digits(typed: str) -> str:
+    return "".join(typed.split()).replace("-", "")
+
+
+def matching_step(secret: str, typed: str, last_step: int | None) -> int | None:
+    """The time step whose code was typed (allowing a step either side for clock drift), if any
+    and if it is later than the last one accepted."""
+    code = digits(typed)
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(time.time())
+    for step in (now - 1, now, now + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def recovery_hash(code: str) -> str:
+    return hashlib.sha256(digits(code).upper().encode()).hexdigest()
+
+
+def new_recovery_codes(member: StaffMember) -> list[str]:
+    """Replace any earlier codes with new ones, returned once for showing; only hashes are kept."""
+    codes = [
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    member.recovery_codes = [RecoveryCode(code_hash=recovery_hash(code)) for code in codes]
+    return ["-".join(code[i : i + 4] for i in range(0, len(code), 4)) for code in codes]
+
+
+def use_recovery_code(member: StaffMember, typed: str) -> bool:
+    wanted = recovery_hash(typed)
+    for recovery in member.recovery_codes:
+        if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, wanted):
+            recovery.used_at = utcnow()
+            db.session.commit()
+            return True
+    return False
+
+
+def recovery_codes_left(member: StaffMember) -> int:
+    return sum(1 for recovery in member.recovery_codes if recovery.used_at is None)
+
+
+def finish(member: StaffMember, *, detail: str = "") -> str:
+    """Sign in for real; returns where the person was going."""
+    pending = session.get(PENDING)
+    next_path = pending.get("next") if isinstance(pending, dict) else None
+    start_session(member)  # clears the half-way state with the rest of the old session
+    audit.record("sign-in", staff=member, detail=detail)
+    return next_path or url_for("staff.dashboard")
+
+
+@bp.route("/code", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"], key_func=pending_key)
+def code() -> ViewResult:
+    member = pending_member()
+    if member is None:
+        return redirect(url_for("staff.sign_in", expired=1))
+    if not member.totp_secret:
+        return redirect(url_for("two_step.set_up"))
+    error = None
+    if request.method == "POST":
+        typed = request.form.get("code", "")
+        step = matching_step(member.totp_secret, typed, member.totp_last_step)
+        if step is not None:
+            member.totp_last_step = step
+            return redirect(finish(member))
+        if use_recovery_code(member, typed):
+            finish(member, detail="recovery code")
+            return redirect(url_for("two_step.recovery_code_used"))
+        audit.record("sign-in-refused", staff=member, detail="second step")
+        error = WRONG_CODE
+    return render_template("staff/two_step_code.html", error=error), (401 if error else 200)
+
+
+@bp.route("/set-up", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"], key_func=pending_key)
+def set_up() -> ViewResult:
+    signed_in = current_user.is_authenticated
+    member = current_user.member if signed_in else pending_member()
+    if member is None:
+        return redirect(url_for("staff.sign_in", expired=1))
+    secret = session.get(SETUP_SECRET) or pyotp.random_base32()
+    session[SETUP_SECRET] = secret
+    error = None
+    if request.method == "POST":
+        step = matching_step(secret, request.form.get("code", ""), None)
+        if step is not None:
+            member.totp_secret, member.totp_last_step = secret, step
+            codes = new_recovery_codes(member)
+            db.session.commit()
+            session.pop(SETUP_SECRET, None)
+            audit.record("two-step-set-up", staff=member)
+            next_path = url_for("staff.dashboard") if signed_in else finish(member)
+            # Shown once, in this answer only: the codes are not stored anywhere readable.
+            return render_template("staff/recovery_codes.html", codes=codes, next_path=next_path)
+        error = "That code is not right. Type the 6-digit code your authenticator app shows now."
+    uri = pyotp.TOTP(secret).provisioning_uri(name=member.email, issuer_name=ISSUER)
+    return render_template(
+        "staff/two_step_set_up.html",
+        qr=qr_svg(uri, "QR code to add this account to an authenticator app"),
+        key=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        error=error,
+        signed_in=signed_in,
+        replacing=bool(member.totp_secret),
+    ), (400 if error else 200)
+
+
+@bp.get("/recovery-code-used")
+@login_required
+def recovery_code_used() -> str:
+    return render_template(
+        "staff/recovery_code_used.html", left=recovery_codes_left(current_user.member)
+    )
+
+
+@bp.post("/recovery-codes")
+@login_required
+def renew_recovery_codes() -> str:
+    member = current_user.member
+    codes = new_recovery_codes(member)
+    db.session.commit()
+    audit.record("recovery-codes-renewed", staff=member)
+    return render_template(
+        "staff/recovery_codes.html", codes=codes, next_path=url_for("staff.dashboard")
+    )
+
+
+def reset(member: StaffMember) -> None:
+    """For a lost phone: the person sets up a new authenticator at their next sign-in."""
+    from .staff_sessions import end_all_sessions
+
+    member.totp_secret = None
+    member.totp_last_step = None
+    member.recovery_codes = []
+    end_all_sessions(member)
+    db.session.commit()
