@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Flask
 from flask_migrate import Migrate
-from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from companion import (
@@ -17,6 +16,7 @@ from companion import (
     cli,
     compression,
     config,
+    csrf,
     i18n,
     limits,
     retention,
@@ -62,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    CSRFProtect(app)
+    csrf.init_app(app)
     staff_sessions.init_app(app)
     limits.init_app(app)
     assets.init_app(app)

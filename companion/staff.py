@@ -261,6 +261,7 @@ def record_page(
     result: record.SaveResult | None = None,
     amendment_errors: dict[str, str] | None = None,
     status: int = 200,
+    version: str | int | None = None,
 ) -> tuple[str, int]:
     pack = pack_of(discussion)
     stored = record.stored_values(discussion, pack)
@@ -273,7 +274,7 @@ def record_page(
         language=languages().get(discussion.language),
         values=values or stored,
         result=result or record.SaveResult(),
-        version=discussion.record_version,
+        version=discussion.record_version if version is None else version,
         concerns=concerns,
         ratings={r.statement_id: r.rating for r in discussion.value_ratings},
         walkthrough=readiness(discussion, "walkthrough"),
@@ -294,6 +295,12 @@ def record_page(
 def record_view(discussion_id: int) -> ViewResult:
     discussion = load(discussion_id)
     audit.record("view", discussion)
+    if "version" in request.form:
+        # The record form came back unsent (its token expired): show it as typed, still based on
+        # the version it was typed over, so saving it again cannot overwrite someone else's save.
+        stored = record.stored_values(discussion, pack_of(discussion))
+        values = record.submitted_values(request.form, stored)
+        return record_page(discussion, values=values, version=request.form["version"])
     return record_page(discussion)
 
 

@@ -69,7 +69,7 @@ def begin() -> ViewResult:
 @bp.route("/resume", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"], key_func=code_guess_key)
 def resume() -> ViewResult:
-    typed = request.form.get("code", "") if request.method == "POST" else ""
+    typed = request.form.get("code", "")
     error = None
     if request.method == "POST":
         discussion = discussions.find_by_code(typed)
@@ -252,6 +252,26 @@ def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, Markup
     return errors
 
 
+def typed_answers(step: Step, form: Any, stored: dict[str, Any]) -> dict[str, Any]:
+    answers = dict(stored)
+    if step.question is not None:
+        asked = set(stored["asked"])
+        (asked.add if form.get("ask") == "yes" else asked.discard)(step.question.id)
+        answers["asked"] = asked
+    if step.type == "values":
+        answers["ratings"] = {
+            s.id: form[f"rating-{s.id}"] for s in step.statements if f"rating-{s.id}" in form
+        }
+        answers["concerns"] = set(form.getlist("concern"))
+        answers["values_note"] = form.get("values_note", stored["values_note"])
+    if step.type == "readiness":
+        answers["readiness"] = {
+            i.id: form[f"ready-{i.id}"] for i in step.items if f"ready-{i.id}" in form
+        }
+    answers["new_question"] = form.get("new_question", stored["new_question"])
+    return answers
+
+
 @bp.route("/w/<token>/step/<int:number>", methods=["GET", "POST"])
 def step(token: str, number: int) -> ViewResult:
     discussion, pack = load_discussion(token)
@@ -276,10 +296,10 @@ def step(token: str, number: int) -> ViewResult:
             return redirect(url_for(".step", token=token, number=number + 1))
     discussions.record_visit(discussion, step.id)
     answers = current_answers(discussion)
-    if errors:
-        # Show what was typed, not what is stored, so a refused input can be corrected in place.
-        answers["values_note"] = request.form.get("values_note", answers["values_note"])
-        answers["new_question"] = request.form.get("new_question", answers["new_question"])
+    if request.form:
+        # Show what was typed, not what is stored: a refused input can be corrected in place,
+        # and a form that came back unsent (token expired) shows every answer as it was left.
+        answers = typed_answers(step, request.form, answers)
     score = None
     if step.type == "readiness":
         score = discussions.readiness_score(discussion, tuple(i.id for i in step.items))
@@ -305,7 +325,7 @@ def edit_question(token: str, question_id: int) -> ViewResult:
     number = pack.step_number(pack.step_of_type("own_questions").id)
     back = url_for(".step", token=token, number=number) + "#your-questions"
     error = None
-    text = question.text
+    text = request.form.get("text", question.text)  # as typed, when a form comes back unsent
     if request.method == "POST":
         text = request.form.get("text", "").strip()
         if not text:

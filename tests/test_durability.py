@@ -45,8 +45,8 @@ def gunicorn(database: str, port: int, log: Path) -> Iterator[subprocess.Popen[b
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "-w",
-                "2",
+                "-c",
+                "deploy/gunicorn.conf.py",  # the production settings, access log included
                 "-b",
                 f"127.0.0.1:{port}",
                 "app:create_app()",
@@ -187,4 +187,7 @@ def test_fifty_tablets_lose_nothing_under_load_or_a_sigkill(database: str, tmp_p
         stored = int(notes[token].split()[1])
         # A save sent but not acknowledged may or may not have landed; an acknowledged one must.
         assert stored >= tablet.acknowledged, (token, stored, tablet.acknowledged)
-    assert "database is locked" not in log.read_text()
+    written = log.read_text()
+    assert "database is locked" not in written
+    assert written.count("/w/[link]/step/") >= TABLETS * SAVES, "the access log is on"
+    assert not [token for token in tokens if token in written], "no patient link in the log"

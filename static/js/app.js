@@ -126,6 +126,7 @@
   var timer = null;
   var inFlight = false;
   var pending = false;
+  var renewed = false;
   function say(key) { if (status) { status.textContent = status.getAttribute("data-" + key) || ""; } }
   function save(keepalive) {
     if (inFlight && !keepalive) { pending = true; return; }
@@ -138,14 +139,25 @@
       method: "POST", body: data, credentials: "same-origin", keepalive: !!keepalive,
       headers: { "X-Autosave": "1", "Accept": "application/json" }
     }).then(function (response) {
-      say(response.ok ? "saved" : "failed");
       return response.json().then(function (data) {
+        // An expired token is not a failure the reader can fix: it is renewed below and saved again.
+        say(response.ok ? "saved" : (data.expired ? "saving" : "failed"));
         // The staff record counts its saves: keep the next save based on this one.
         var version = form.querySelector("[data-record-version]");
         if (version && data.version !== undefined) { version.value = String(data.version); }
         // Someone else saved meanwhile: post the form normally, which shows both versions.
         if (response.status === 409 && data.conflict) { HTMLFormElement.prototype.submit.call(form); }
-      }, function () { return null; });
+        // The page's security token ran out (left open a long time): take the new one and save again.
+        // Once only: a browser that keeps no cookies would otherwise be asked again and again.
+        if (data.expired && data.csrf_token && !renewed) {
+          document.querySelectorAll("input[name=csrf_token]").forEach(function (input) { input.value = data.csrf_token; });
+          renewed = true;
+          if (!keepalive) { pending = true; }
+        } else if (data.expired) {
+          say("failed");
+        }
+        if (response.ok) { renewed = false; }
+      }, function () { say(response.ok ? "saved" : "failed"); });
     }).catch(function () {
       say("failed");
     }).then(function () {
