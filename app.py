@@ -40,6 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         # A long walkthrough, read slowly and resumed later, must not meet an expired form.
         WTF_CSRF_TIME_LIMIT=12 * 3600,
+        # Over HTTPS Flask-WTF also wants a same-site Referer, which Referrer-Policy: no-referrer
+        # never sends: every form would fail. The token and SameSite=Strict cookies suffice.
+        WTF_CSRF_SSL_STRICT=False,
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         # A handed-over tablet left alone returns to a neutral screen after this long.

@@ -244,3 +244,18 @@ def test_in_the_browser_a_page_left_overnight_keeps_what_was_typed(
         ["کیا میری بیٹی میرے ساتھ رہ سکتی ہے؟"]
     )
     tablet.close()
+
+
+def test_forms_work_over_https_in_production_without_a_referer(database: str) -> None:
+    # Browsers send no Referer here (Referrer-Policy: no-referrer): the token alone must do.
+    app = make_app(database, WTF_CSRF_ENABLED=True, ENV_NAME="production", SECRET_KEY="k" * 40)
+    client = app.test_client()
+    pages = PageClient(client)
+    page = pages.get("/en/", lang="en", base_url="https://guide.example")
+    response = client.post(
+        "/en/start",
+        data={"language": "en", "csrf_token": token_on(page)},
+        base_url="https://guide.example",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert "/step/1" in response.headers["Location"]
