@@ -114,15 +114,20 @@ def list_command() -> None:
         click.echo(f"{member.email}\t{member.role}\t{state}\t{second_step}\t{member.name}")
 
 
+def existing_staff(email: str) -> StaffMember:
+    member = find_staff(email)
+    if member is None:
+        raise click.ClickException(f"No account for {email}.")
+    return member
+
+
 @staff_cli.command("disable")
 @click.argument("email")
 def disable_command(email: str) -> None:
     """Disable an account and end its sessions at once."""
     from .staff_sessions import end_all_sessions
 
-    member = find_staff(email)
-    if member is None:
-        raise click.ClickException(f"No account for {email}.")
+    member = existing_staff(email)
     member.active = False
     end_all_sessions(member)
     db.session.commit()
@@ -135,9 +140,7 @@ def reset_two_step_command(email: str) -> None:
     """For a lost phone: remove the authenticator and recovery codes and end all sessions."""
     from . import audit, two_step
 
-    member = find_staff(email)
-    if member is None:
-        raise click.ClickException(f"No account for {email}.")
+    member = existing_staff(email)
     two_step.reset(member)
     audit.record("two-step-reset", staff=member)
     click.echo(f"Reset two-step sign-in for {member.email}; they set it up again at next sign-in.")
