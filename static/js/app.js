@@ -127,6 +127,7 @@
   var inFlight = false;
   var pending = false;
   var renewed = false;
+  var submitAfter = null;
   function say(key) { if (status) { status.textContent = status.getAttribute("data-" + key) || ""; } }
   function save(keepalive) {
     if (inFlight && !keepalive) { pending = true; return; }
@@ -146,7 +147,7 @@
         var version = form.querySelector("[data-record-version]");
         if (version && data.version !== undefined) { version.value = String(data.version); }
         // Someone else saved meanwhile: post the form normally, which shows both versions.
-        if (response.status === 409 && data.conflict) { HTMLFormElement.prototype.submit.call(form); }
+        if (response.status === 409 && data.conflict) { submitAfter = null; HTMLFormElement.prototype.submit.call(form); }
         // The page's security token ran out (left open a long time): take the new one and save again.
         // Once only: a browser that keeps no cookies would otherwise be asked again and again.
         if (data.expired && data.csrf_token && !renewed) {
@@ -162,7 +163,12 @@
       say("failed");
     }).then(function () {
       inFlight = false;
-      if (pending) { pending = false; save(false); }
+      if (submitAfter) {
+        var submitter = submitAfter;
+        submitAfter = null;
+        if (form.requestSubmit) { form.requestSubmit(submitter === form ? undefined : submitter); }
+        else { HTMLFormElement.prototype.submit.call(form); }
+      } else if (pending) { pending = false; save(false); }
     });
   }
   form.addEventListener("input", function (event) {
@@ -174,7 +180,18 @@
   form.addEventListener("change", function (event) {
     if (event.target && (event.target.tagName === "INPUT" || event.target.tagName === "SELECT")) { window.clearTimeout(timer); save(false); }
   });
-  form.addEventListener("submit", function () { window.clearTimeout(timer); timer = null; });
+  // A save still on its way when the person presses a button: send the form after it, not beside
+  // it. Otherwise the older autosave may land last and undo what was just sent, and the staff
+  // record would see its own autosave as someone else's edit.
+  form.addEventListener("submit", function (event) {
+    window.clearTimeout(timer);
+    timer = null;
+    pending = false;
+    if (inFlight) {
+      event.preventDefault();
+      submitAfter = event.submitter || form;
+    }
+  });
   // Closing the tablet, switching app or leaving the page: send what is waiting at once.
   function flush() {
     if (timer) { window.clearTimeout(timer); timer = null; save(true); }
