@@ -27,12 +27,13 @@ run: setup
 	@$(UV) run --frozen flask --app app run --host 127.0.0.1 --port $(PORT)
 
 # The tests run on SQLite and, against a throwaway local PostgreSQL, again wherever they touch the
-# database. TEST_DATABASE_URL=postgresql+psycopg://... uses another server; =sqlite skips it.
+# database, spread over one process per core (pytest-xdist). TEST_DATABASE_URL=postgresql+psycopg://...
+# uses another server; TEST_DATABASE_URL=sqlite skips PostgreSQL.
 test: setup $(STAMPS)/postgresql
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
-	DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" $(UV) run --frozen pytest
+	DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" $(UV) run --frozen pytest -n auto
 
 # Not part of `make test`: a benchmark reports, it does not pass or fail (see README).
 bench: setup

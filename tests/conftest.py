@@ -61,8 +61,13 @@ def fresh_database(backend: str, directory: Path) -> Iterator[str]:
 
 @pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    from tests.test_browser import Tablet
+
+    # Pages are audited (axe, screenshots) on the SQLite run; the PostgreSQL run repeats the rest.
+    Tablet.audit = request.param == "sqlite"
     with fresh_database(request.param, tmp_path) as url:
         yield url
+    Tablet.audit = True
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -57,13 +57,17 @@ def gunicorn(database: str, port: int, log: Path) -> Iterator[subprocess.Popen[b
             stderr=out,
             start_new_session=True,
         )
-    deadline = time.monotonic() + 30
+    # Ready when a page is served, not when the port is open: gunicorn binds before its workers
+    # have loaded the app, which on a busy machine takes seconds.
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            probe.request("GET", "/en/")
+            if probe.getresponse().status == 200:
+                break
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     try:
         yield process
     finally:
@@ -86,7 +90,7 @@ class Tablet:
         self.failures: list[str] = []
 
     def connect(self) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         connection.request("GET", self.step)
         response = connection.getresponse()
         page = response.read().decode()
@@ -95,7 +99,7 @@ class Tablet:
         connection.close()
 
     def save_all(self, deadline: float) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         for k in range(self.base, self.base + SAVES):
             if time.monotonic() > deadline:
                 return
@@ -178,7 +182,7 @@ def test_fifty_tablets_lose_nothing_under_load_or_a_sigkill(database: str, tmp_p
     assert any(t.failures for t in tablets), "the kill came after the load: the test proved nothing"
     port = free_port()
     with gunicorn(database, port, log):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/en/")
         assert conn.getresponse().status == 200, "the restarted server serves"
     notes = stored_notes(database)
