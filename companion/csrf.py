@@ -31,9 +31,9 @@ def reshow_form(error: CSRFError) -> Response | tuple[Response | str, int]:
         )
     except HTTPException:
         endpoint = None
-    g.form_not_saved = True
     if endpoint is None:
         return render_template("errors/form_expired.html", back=start_again_url()), 400
+    g.form_not_saved = True  # the notice above the form shown again
     # The view now shows its page instead of acting on a form whose token did not check out.
     request.method = "GET"
     blueprint = endpoint.rpartition(".")[0]
@@ -55,7 +55,7 @@ def start_again_url() -> str:
         return url_for("staff.dashboard")
     if "token" in args:
         return url_for("walkthrough.continue_discussion", lang=args["lang"], token=args["token"])
-    return url_for("site.front_door")
+    return url_for("walkthrough.start")  # in the language the person was reading
 
 
 def init_app(app: Flask) -> None:

@@ -205,8 +205,9 @@ def test_a_form_with_nothing_to_show_again_explains_and_offers_a_way_back(app: F
     assert response.status_code == 400
     page = check_page(response.get_data(as_text=True), "cy")
     link = page.select_one("main a")
-    assert link is not None and link["href"] == "/"
+    assert link is not None and link["href"] == "/cy/"
     assert not re.search(r"Bad Request|CSRF", page.get_text())
+    assert page.select_one("#form-not-saved") is None, "no form here to press again"
 
 
 @pytest.mark.browser
