@@ -39,6 +39,11 @@ POSTGRESQL_SERVER = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRESQL_SERVER.startswith("postgresql") else [])
 
 
+def pytest_report_header() -> str:
+    server = make_url(POSTGRESQL_SERVER).render_as_string() if "postgresql" in BACKENDS else ""
+    return f"databases: {', '.join(BACKENDS)} {server}".rstrip()
+
+
 @contextmanager
 def fresh_database(backend: str, directory: Path) -> Iterator[str]:
     """The URL of an empty database that nothing else uses, removed when the block ends."""
