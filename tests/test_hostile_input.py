@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from companion import record_print
+from companion import discussions, record, record_print
 from companion.demo import demo_discussion
 from companion.discussions import has_forbidden_characters
 from companion.models import Discussion, PatientQuestion, db
@@ -151,35 +151,82 @@ def staff(database: str) -> tuple[Flask, FlaskClient]:
     return app, client
 
 
+# Every free-text field of the record: the fixed ones, and those made per question and per risk.
+RECORD_TEXT_FIELDS = [
+    *record.TEXTS,
+    "q-{q}-gloss",
+    "q-{q}-answer",
+    "nq-{n}-answer",
+    "risk-{r}-source",
+]
+
+
 @FEWER
-@given(
-    typed=TEXT,
-    field=st.sampled_from(
-        ["next_steps", "teach_back_pump", "interpreter_id", "supporter_relationship"]
-    ),
-)
-def test_staff_record_fields(staff: tuple[Flask, FlaskClient], typed: str, field: str) -> None:
+@given(typed=TEXT, pattern=st.sampled_from(RECORD_TEXT_FIELDS))
+def test_staff_record_fields(staff: tuple[Flask, FlaskClient], typed: str, pattern: str) -> None:
     staff_app, client = staff
     created = client.post("/staff/discussions/new", data={"procedure": "htg492", "language": "en"})
-    discussion_id = created.headers["Location"].split("/")[3]
+    discussion_id = int(created.headers["Location"].split("/")[3])
+    pack = next(iter(staff_app.extensions["companion.packs"].values()))
     with staff_app.app_context():
-        version = db.session.get(Discussion, int(discussion_id)).record_version  # type: ignore[union-attr]
-    response = client.post(
-        f"/staff/discussions/{discussion_id}",
-        data={"version": str(version), field: typed, "decision": "undecided"},
-    )
+        discussion = db.session.get(Discussion, discussion_id)
+        assert discussion is not None
+        question = discussions.add_question(discussion, "Will it hurt?", "en")
+        discussions.mark_question(discussion, pack.questions[0].id, True)
+        db.session.commit()
+        field = pattern.format(q=question.id, n=pack.questions[0].id, r=pack.risks[0].id)
+        # The whole form as the page sends it, with one field typed into.
+        form = {**record.stored_values(discussion, pack), field: typed}
+        form["version"] = str(discussion.record_version)
+    response = client.post(f"/staff/discussions/{discussion_id}", data=form)
     assert response.status_code in (302, 400)
     with staff_app.app_context():
-        discussion = db.session.get(Discussion, int(discussion_id))
+        discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
-        stored, decision = getattr(discussion, field), discussion.decision
+        stored = record.stored_values(discussion, pack)[field]
     if response.status_code == 302:
-        assert stored == typed.strip() and decision == "undecided"
+        assert stored == typed.strip()
         page = client.get(f"/staff/discussions/{discussion_id}").get_data(as_text=True)
     else:
         assert stored == "" and (len(typed.strip()) > 4000 or has_forbidden_characters(typed))
         page = response.get_data(as_text=True)
+        shown = BeautifulSoup(page, "html.parser").select_one(f"#{field}")
+        assert shown is not None
+        kept = textarea_value(shown) if shown.name == "textarea" else str(shown.get("value"))
+        assert as_displayed(kept) == as_displayed(typed.strip()), "what was typed is shown again"
     no_injected_markup(page)
+
+
+@FEWER
+@given(typed=TEXT)
+def test_a_patient_label_and_an_edited_question(
+    staff: tuple[Flask, FlaskClient], app: Flask, typed: str
+) -> None:
+    _staff_app, client = staff
+    response = client.post(
+        "/staff/discussions/new",
+        data={"procedure": "htg492", "language": "en", "patient_label": typed},
+    )
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:  # the page showing the label with the patient's link
+        no_injected_markup(client.get(response.headers["Location"]).get_data(as_text=True))
+    else:
+        no_injected_markup(response.get_data(as_text=True))
+
+    patient, base = start(app)
+    patient.post(base + "9", data={"new_question": "First wording", "action": "add"})  # type: ignore[attr-defined]
+    with app.app_context():
+        question_id = db.session.scalars(select(PatientQuestion.id)).all()[-1]
+    token = base.split("/")[3]
+    edited = patient.post(f"/en/w/{token}/questions/{question_id}/edit", data={"text": typed})  # type: ignore[attr-defined]
+    assert edited.status_code in (302, 400)
+    with app.app_context():
+        stored = db.session.get(PatientQuestion, question_id).text  # type: ignore[union-attr]
+    if edited.status_code == 302:
+        assert stored == typed.strip()
+    else:
+        assert stored == "First wording", "a refused edit keeps the question as it was"
+        no_injected_markup(edited.get_data(as_text=True))  # type: ignore[attr-defined]
 
 
 @FEWER
