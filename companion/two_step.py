@@ -8,6 +8,7 @@ half-way, for five minutes. Codes are good once, and guesses are throttled per a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -21,9 +22,9 @@ from werkzeug.wrappers import Response
 from . import audit
 from .discussions import CODE_ALPHABET
 from .limits import limiter
-from .models import RecoveryCode, StaffMember, db, utcnow
+from .models import RecoveryCode, StaffMember, StaffSession, db, utcnow
 from .qr import qr_svg
-from .staff_sessions import start_session
+from .staff_sessions import end_session, start_session
 
 bp = Blueprint("two_step", __name__, url_prefix="/staff/two-step")
 ViewResult = str | Response | tuple[str, int]
@@ -34,6 +35,9 @@ PENDING_SECONDS = 300
 ISSUER = "Heart pump decision guide"
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_LENGTH = 12  # about 56 bits from CODE_ALPHABET: too many to guess, even unthrottled
+# Changing the second step needs a sign-in this recent, so a session left open or stolen cannot
+# swap in another authenticator or mint recovery codes to keep its way in.
+RECENT_SIGN_IN = dt.timedelta(minutes=10)
 WRONG_CODE = (
     "That code is not right. Type the 6-digit code your authenticator app shows now, "
     "or one of your recovery codes."
@@ -118,6 +122,16 @@ def recovery_codes_left(member: StaffMember) -> int:
     return sum(1 for recovery in member.recovery_codes if recovery.used_at is None)
 
 
+def signed_in_recently() -> bool:
+    record = db.session.get(StaffSession, current_user.session_id)
+    return record is not None and utcnow() - record.started_at < RECENT_SIGN_IN
+
+
+def sign_in_again() -> Response:
+    end_session(current_user.session_id)
+    return redirect(url_for("staff.sign_in", again=1, next=request.path))
+
+
 def finish(member: StaffMember, *, detail: str = "") -> str:
     """Sign in for real; returns where the person was going."""
     pending = session.get(PENDING)
@@ -157,6 +171,12 @@ def set_up() -> ViewResult:
     member = current_user.member if signed_in else pending_member()
     if member is None:
         return redirect(url_for("staff.sign_in", expired=1))
+    if not signed_in and member.totp_secret:
+        # Half-way through signing in, only someone without an authenticator may set one up:
+        # otherwise a stolen password alone could swap in the thief's own app.
+        return redirect(url_for("two_step.code"))
+    if signed_in and member.totp_secret and not signed_in_recently():
+        return sign_in_again()
     secret = session.get(SETUP_SECRET) or pyotp.random_base32()
     session[SETUP_SECRET] = secret
     error = None
@@ -193,7 +213,9 @@ def recovery_code_used() -> str:
 
 @bp.post("/recovery-codes")
 @login_required
-def renew_recovery_codes() -> str:
+def renew_recovery_codes() -> ViewResult:
+    if not signed_in_recently():
+        return sign_in_again()
     member = current_user.member
     codes = new_recovery_codes(member)
     db.session.commit()

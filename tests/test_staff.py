@@ -198,6 +198,17 @@ def test_a_password_alone_never_signs_in_and_a_code_works_once(app: Flask) -> No
     assert client.post("/staff/two-step/code", data={"code": code}).status_code == 302
     assert client.get("/staff/").status_code == 200
 
+    # A password alone cannot swap in another authenticator app either.
+    thief = app.test_client()
+    thief.post("/staff/sign-in", data={"email": CLINICIAN[0], "password": CLINICIAN[1]})
+    assert thief.get("/staff/two-step/set-up").headers["Location"] == "/staff/two-step/code"
+    own_key = pyotp.random_base32()
+    with thief.session_transaction() as session:
+        session["two_step_setup_secret"] = own_key
+    swapped = thief.post("/staff/two-step/set-up", data={"code": pyotp.TOTP(own_key).now()})
+    assert swapped.headers["Location"] == "/staff/two-step/code"
+    assert thief.get("/staff/").status_code == 302
+
     # Someone who watched the code being typed cannot use it again, even with the password.
     onlooker = app.test_client()
     onlooker.post("/staff/sign-in", data={"email": CLINICIAN[0], "password": CLINICIAN[1]})
@@ -260,6 +271,23 @@ def test_the_half_way_state_expires_and_code_guesses_are_throttled(app: Flask) -
         assert client.post("/staff/two-step/code", data={"code": "000000"}).status_code == 401
     blocked = client.post("/staff/two-step/code", data={"code": authenticator_code(app, ADMIN[0])})
     assert blocked.status_code == 429, "guessing stops even with the right code"
+
+
+def test_changing_the_second_step_needs_a_recent_sign_in(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, CLINICIAN)
+    assert client.get("/staff/two-step/set-up").status_code == 200, "just signed in: allowed"
+    for ask in (
+        lambda: client.get("/staff/two-step/set-up"),
+        lambda: client.post("/staff/two-step/recovery-codes"),
+    ):
+        age_sessions(app, idle=dt.timedelta(0), started=dt.timedelta(minutes=11))
+        response = ask()
+        assert response.headers["Location"].startswith(
+            "/staff/sign-in?again=1&next=/staff/two-step/"
+        )
+        assert client.get("/staff/").status_code == 302, "and the old session has ended"
+        sign_in(client, CLINICIAN)
 
 
 def test_an_admin_resets_a_lost_authenticator(app: Flask) -> None:
