@@ -5,8 +5,12 @@
 set -euo pipefail
 port="${TEST_POSTGRES_PORT:-54329}"
 # In memory where there is a tmpfs: creating a database per test is then about five times faster.
+# (Containers often give /dev/shm only 64 MB, too little: then /tmp.)
 scratch=/tmp
-[ -d /dev/shm ] && [ -w /dev/shm ] && scratch=/dev/shm
+if [ -d /dev/shm ] && [ -w /dev/shm ] \
+  && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt 1048576 ]; then
+  scratch=/dev/shm
+fi
 data="${TEST_POSTGRES_DIR:-$scratch/heart-pump-companion-postgres-$port}"
 url="postgresql+psycopg://companion@127.0.0.1:$port/postgres"
 
