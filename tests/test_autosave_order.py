@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.conftest import add_staff_with_authenticator, make_app, serve
 from tests.test_browser import Tablet, browser  # noqa: F401 - the browser fixture
-from tests.test_staff_browser import NURSE, sign_in
+from tests.test_staff_browser import NURSE, start_as_nurse
 
 pytestmark = pytest.mark.browser
 SLOW = 1.5  # seconds an autosave takes here: a busy ward network
@@ -66,10 +66,7 @@ def test_saving_the_record_right_after_a_change_is_not_a_conflict_with_oneself(
     with serve(app) as url:
         tablet = Tablet(browser, url, locale="en-GB")
         page = tablet.page
-        page.goto(url + "/staff/discussions/new")
-        sign_in(page, app, NURSE)
-        with page.expect_navigation():
-            page.locator("main button[type=submit]").click()
+        start_as_nurse(page, app, url)
         page.goto(page.url.removesuffix("/ready"))
         with page.expect_request(lambda r: r.headers.get("x-autosave") == "1"):
             page.locator("label[for=decision-go-ahead]").click()

@@ -62,6 +62,14 @@ def sign_in(page: Page, app: Flask, who: tuple[str, str], tablet: Tablet | None 
     assert "/two-step/" not in page.url and "/sign-in" not in page.url, page.url
 
 
+def start_as_nurse(page: Page, app: Flask, url: str) -> None:
+    """The nurse signs in on the start page and starts a discussion in English."""
+    page.goto(url + "/staff/discussions/new")
+    sign_in(page, app, NURSE)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+
+
 def test_nurse_patient_and_clinician_at_tablet_size(
     browser: Browser,  # noqa: F811
     staff_app: Flask,
@@ -220,10 +228,7 @@ def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, database: s
     with serve(app) as url:
         tablet = Tablet(browser, url, locale="en-GB")
         page = tablet.page
-        page.goto(url + "/staff/discussions/new")
-        sign_in(page, app, NURSE)
-        with page.expect_navigation():
-            page.locator("main button[type=submit]").click()
+        start_as_nurse(page, app, url)
         with page.expect_navigation():
             page.get_by_role("button", name="Hand over to the patient").click()
         expect(page.get_by_role("button", name="Finish and hand back")).to_be_visible()
