@@ -20,11 +20,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from . import audit
-from .discussions import CODE_ALPHABET
+from .discussions import CODE_ALPHABET, normalise_code
 from .limits import limiter
 from .models import RecoveryCode, StaffMember, StaffSession, db, utcnow
 from .qr import qr_svg
-from .staff_sessions import end_session, start_session
+from .staff_sessions import end_all_sessions, end_session, start_session
 
 bp = Blueprint("two_step", __name__, url_prefix="/staff/two-step")
 ViewResult = str | Response | tuple[str, int]
@@ -74,15 +74,16 @@ def pending_key() -> str:
     return f"two-step:{staff}"
 
 
-def digits(typed: str) -> str:
-    return "".join(typed.split()).replace("-", "")
+def in_fours(text: str, separator: str) -> str:
+    """Long codes and keys are read and typed more surely in groups of four."""
+    return separator.join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def matching_step(secret: str, typed: str, last_step: int | None) -> int | None:
     """The time step whose code was typed (allowing a step either side for clock drift), if any
     and if it is later than the last one accepted."""
-    code = digits(typed)
-    if len(code) != 6 or not code.isdigit():
+    code = normalise_code(typed)
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # compare_digest wants ASCII
         return None
     totp = pyotp.TOTP(secret)
     now = totp.timecode(time.time())
@@ -95,7 +96,7 @@ def matching_step(secret: str, typed: str, last_step: int | None) -> int | None:
 
 
 def recovery_hash(code: str) -> str:
-    return hashlib.sha256(digits(code).upper().encode()).hexdigest()
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
 
 def new_recovery_codes(member: StaffMember) -> list[str]:
@@ -105,7 +106,7 @@ def new_recovery_codes(member: StaffMember) -> list[str]:
         for _ in range(RECOVERY_CODE_COUNT)
     ]
     member.recovery_codes = [RecoveryCode(code_hash=recovery_hash(code)) for code in codes]
-    return ["-".join(code[i : i + 4] for i in range(0, len(code), 4)) for code in codes]
+    return [in_fours(code, "-") for code in codes]
 
 
 def use_recovery_code(member: StaffMember, typed: str) -> bool:
@@ -196,7 +197,7 @@ def set_up() -> ViewResult:
     return render_template(
         "staff/two_step_set_up.html",
         qr=qr_svg(uri, "QR code to add this account to an authenticator app"),
-        key=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        key=in_fours(secret, " "),
         error=error,
         signed_in=signed_in,
         replacing=bool(member.totp_secret),
@@ -227,8 +228,6 @@ def renew_recovery_codes() -> ViewResult:
 
 def reset(member: StaffMember) -> None:
     """For a lost phone: the person sets up a new authenticator at their next sign-in."""
-    from .staff_sessions import end_all_sessions
-
     member.totp_secret = None
     member.totp_last_step = None
     member.recovery_codes = []

@@ -255,9 +255,8 @@ def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, Markup
 def typed_answers(step: Step, form: Any, stored: dict[str, Any]) -> dict[str, Any]:
     answers = dict(stored)
     if step.question is not None:
-        asked = set(stored["asked"])
-        (asked.add if form.get("ask") == "yes" else asked.discard)(step.question.id)
-        answers["asked"] = asked
+        others = set(stored["asked"]) - {step.question.id}
+        answers["asked"] = others | ({step.question.id} if form.get("ask") == "yes" else set())
     if step.type == "values":
         answers["ratings"] = {
             s.id: form[f"rating-{s.id}"] for s in step.statements if f"rating-{s.id}" in form

@@ -167,16 +167,15 @@ def sign_in(client: FlaskClient, email: str, password: str) -> TestResponse:
 
 
 def signed_in_with_discussion(
-    database: str, language: str, label: str
+    database: str, language: str, label: str, role: str = "clinician"
 ) -> tuple[Flask, FlaskClient, int]:
-    """An app, a clinician's signed-in client, and a discussion that clinician started."""
+    """An app, a signed-in client (a clinician unless told), and a discussion they started."""
     app = make_app(database)
+    email = f"{role}@example.org"
     with app.app_context():
-        add_staff_with_authenticator(
-            "doctor@example.org", "clinician", "another-long-phrase-77", "Dr Ada"
-        )
+        add_staff_with_authenticator(email, role, "another-long-phrase-77", f"Test {role}")
     client = app.test_client()
-    sign_in(client, "doctor@example.org", "another-long-phrase-77")
+    sign_in(client, email, "another-long-phrase-77")
     created = client.post(
         "/staff/discussions/new",
         data={"procedure": "htg492", "language": language, "patient_label": label},

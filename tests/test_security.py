@@ -8,23 +8,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import add_staff_with_authenticator, make_app, sign_in
+from tests.conftest import make_app, signed_in_with_discussion
 
 
 @pytest.fixture
 def signed_in(database: str) -> tuple[Flask, FlaskClient, dict[str, str]]:
-    app = make_app(database)
-    with app.app_context():
-        add_staff_with_authenticator(
-            "admin@example.org", "admin", "keeper-of-the-audit-trail-5", "Alex"
-        )
-    client = app.test_client()
-    sign_in(client, "admin@example.org", "keeper-of-the-audit-trail-5")
-    created = client.post(
-        "/staff/discussions/new",
-        data={"procedure": "htg492", "language": "ur", "patient_label": "S1"},
-    )
-    discussion_id = created.headers["Location"].split("/")[3]
+    # An admin, so the walk reaches the audit trail too.
+    app, client, discussion_id = signed_in_with_discussion(database, "ur", "S1", role="admin")
     patient = app.test_client()
     token = patient.post("/en/start", data={"language": "en"}).headers["Location"].split("/")[3]
     patient.post(f"/en/w/{token}/step/9", data={"new_question": "q", "action": "add"})
@@ -34,7 +24,7 @@ def signed_in(database: str) -> tuple[Flask, FlaskClient, dict[str, str]]:
         "number": "3",
         "question_id": "1",
         "procedure": "htg492",
-        "discussion_id": discussion_id,
+        "discussion_id": str(discussion_id),
     }
     return app, client, values
 

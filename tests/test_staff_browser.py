@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
@@ -60,6 +62,16 @@ def sign_in(page: Page, app: Flask, who: tuple[str, str], tablet: Tablet | None 
         with page.expect_navigation():
             page.get_by_role("link", name="I have saved my recovery codes").click()
     assert "/two-step/" not in page.url and "/sign-in" not in page.url, page.url
+
+
+@contextmanager
+def nurse_on_a_server(database: str, **config: Any) -> Iterator[tuple[Flask, str]]:
+    """An app with these settings and one nurse with an authenticator, served for the browser."""
+    app = make_app(database, WTF_CSRF_ENABLED=True, **config)
+    with app.app_context():
+        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+    with serve(app) as url:
+        yield app, url
 
 
 def start_as_nurse(page: Page, app: Flask, url: str) -> None:
@@ -176,10 +188,7 @@ def test_nurse_patient_and_clinician_at_tablet_size(
 
 def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, database: str) -> None:  # noqa: F811
     # With a two-minute limit the warning is due at once.
-    app = make_app(database, WTF_CSRF_ENABLED=True, STAFF_IDLE_MINUTES=2)
-    with app.app_context():
-        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
-    with serve(app) as url:
+    with nurse_on_a_server(database, STAFF_IDLE_MINUTES=2) as (app, url):
         tablet = Tablet(browser, url, locale="en-GB")
         page = tablet.page
         page.goto(url + "/staff/take-over")
@@ -222,10 +231,7 @@ def test_the_summary_prints_from_the_browser_without_the_staff_screens(
 
 
 def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, database: str) -> None:  # noqa: F811
-    app = make_app(database, WTF_CSRF_ENABLED=True, KIOSK_IDLE_SECONDS=3)
-    with app.app_context():
-        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
-    with serve(app) as url:
+    with nurse_on_a_server(database, KIOSK_IDLE_SECONDS=3) as (app, url):
         tablet = Tablet(browser, url, locale="en-GB")
         page = tablet.page
         start_as_nurse(page, app, url)
