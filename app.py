@@ -12,16 +12,10 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 
 from companion import (
     accounts,
-    assets,
     cli,
-    compression,
     config,
-    csrf,
     i18n,
-    limits,
     retention,
-    security,
-    site,
     staff,
     staff_sessions,
     two_step,
@@ -29,6 +23,7 @@ from companion import (
 )
 from companion.content import load_packs
 from companion.models import db
+from companion.web import assets, compression, csrf, limits, security, site, templating
 
 ROOT = Path(__file__).resolve().parent
 
@@ -63,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.config["CONTENT_DIR"] or ROOT / "content")
     )
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
+    templating.init_app(app)
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

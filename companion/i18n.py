@@ -20,8 +20,6 @@ from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import Babel, Domain, force_locale, get_translations
 from markupsafe import Markup, escape
 
-from .icon_array import icon_array_svg
-
 REVIEW_STATES = ("source", "draft", "reviewed")
 
 
@@ -221,11 +219,3 @@ def init_app(app: Flask, languages_file: Path) -> None:
     )
     app.url_value_preprocessor(use_language_from_url)
     app.url_defaults(add_language_to_urls)
-    app.jinja_env.globals.update(
-        icon_array_svg=icon_array_svg,
-        content_text=content_text,
-        current_language=current_language,
-        languages=languages,
-        switch_url=switch_url,
-        language_options=language_options,
-    )

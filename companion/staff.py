@@ -31,11 +31,11 @@ from .accounts import find_staff, password_matches
 from .content import ContentPack
 from .discussions import has_forbidden_characters
 from .i18n import english_name, languages
-from .limits import account_key, limiter
 from .models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
-from .qr import qr_svg
 from .staff_sessions import end_session, start_session
 from .walkthrough import PATIENT_MODE, PATIENT_SEEN
+from .web.limits import account_key, limiter
+from .web.qr import qr_svg
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ViewResult = str | Response | tuple[str, int]

@@ -21,10 +21,10 @@ from werkzeug.wrappers import Response
 
 from . import audit
 from .discussions import CODE_ALPHABET, normalise_code
-from .limits import limiter
 from .models import RecoveryCode, StaffMember, StaffSession, db, utcnow
-from .qr import qr_svg
 from .staff_sessions import end_all_sessions, end_session, start_session
+from .web.limits import limiter
+from .web.qr import qr_svg
 
 bp = Blueprint("two_step", __name__, url_prefix="/staff/two-step")
 ViewResult = str | Response | tuple[str, int]

@@ -28,8 +28,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from . import discussions
 from .content import ContentPack, Step
 from .i18n import _, current_language, languages
-from .limits import code_guess_key, limiter
 from .models import Discussion, db
+from .web.limits import code_guess_key, limiter
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
 

@@ -369,7 +369,7 @@ def test_screen_summary_shows_the_same_facts_as_the_pdf(database: str) -> None:
 
 
 def test_icon_arrays_highlight_exactly_the_figure() -> None:
-    from companion.icon_array import icon_array_svg
+    from companion.web.icon_array import icon_array_svg
 
     for count in (0, 1, 37, 100):
         svg = icon_array_svg(count, f"{count} in 100 <people>")

@@ -6,7 +6,7 @@ from flask import Blueprint, g, redirect, render_template, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .i18n import best_language
+from ..i18n import best_language
 
 bp = Blueprint("site", __name__)
 

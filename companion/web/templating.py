@@ -1,0 +1,19 @@
+"""What every template can call besides its own variables: language helpers and icon arrays."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..i18n import content_text, current_language, language_options, languages, switch_url
+from .icon_array import icon_array_svg
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        icon_array_svg=icon_array_svg,
+        content_text=content_text,
+        current_language=current_language,
+        languages=languages,
+        switch_url=switch_url,
+        language_options=language_options,
+    )
