@@ -15,7 +15,6 @@ from companion import (
     cli,
     config,
     i18n,
-    retention,
     staff,
     staff_sessions,
     two_step,
@@ -23,6 +22,7 @@ from companion import (
 )
 from companion.content import load_packs
 from companion.models import db
+from companion.record import retention
 from companion.web import assets, compression, csrf, limits, security, site, templating
 
 ROOT = Path(__file__).resolve().parent

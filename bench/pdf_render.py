@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from weasyprint import HTML
 
 from app import create_app
-from companion import pdf
 from companion.demo import demo_discussion
 from companion.i18n import languages
-from companion.summary import build
+from companion.record import pdf
+from companion.record.summary import build
 
 RUNS = 20
 

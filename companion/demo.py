@@ -25,7 +25,7 @@ from .models import (
     StepVisit,
     ValueRating,
 )
-from .summary import build
+from .record.summary import build
 
 QUESTIONS = Path(__file__).parent / "data" / "demo-questions"
 
@@ -161,7 +161,7 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
 )
 def demo_record_command(lang: str, copy: str, out: Path, finalised: bool) -> None:
     """Render the demonstration record as a PDF, without a database or a server."""
-    from . import pdf  # WeasyPrint is slow to import: only when this command runs
+    from .record import pdf  # WeasyPrint is slow to import: only when this command runs
 
     if lang not in languages():
         raise click.BadParameter(f"choose one of {', '.join(languages())}", param_hint="--lang")

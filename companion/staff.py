@@ -26,12 +26,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from . import audit, discussions, record, record_print, retention, summary, two_step
+from . import audit, discussions, two_step
 from .accounts import find_staff, password_matches
 from .content import ContentPack
 from .discussions import has_forbidden_characters
 from .i18n import english_name, languages
 from .models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
+from .record import entries, render, retention, summary
 from .staff_sessions import end_session, start_session
 from .walkthrough import PATIENT_MODE, PATIENT_SEEN
 from .web.limits import account_key, limiter
@@ -258,13 +259,13 @@ def record_page(
     discussion: Discussion,
     *,
     values: dict[str, str] | None = None,
-    result: record.SaveResult | None = None,
+    result: entries.SaveResult | None = None,
     amendment_errors: dict[str, str] | None = None,
     status: int = 200,
     version: str | int | None = None,
 ) -> tuple[str, int]:
     pack = pack_of(discussion)
-    stored = record.stored_values(discussion, pack)
+    stored = entries.stored_values(discussion, pack)
     concerns = {c.risk_id for c in discussion.risk_concerns}
     return render_template(
         "staff/record.html",
@@ -273,20 +274,20 @@ def record_page(
         code=discussions.format_code(discussion.code),
         language=languages().get(discussion.language),
         values=values or stored,
-        result=result or record.SaveResult(),
+        result=result or entries.SaveResult(),
         version=discussion.record_version if version is None else version,
         concerns=concerns,
         ratings={r.statement_id: r.rating for r in discussion.value_ratings},
         walkthrough=readiness(discussion, "walkthrough"),
-        record=record,
-        amendable=record.amendable_fields(discussion, pack),
+        record=entries,
+        amendable=entries.amendable_fields(discussion, pack),
         amendment_errors=amendment_errors or {},
         can_finalise=current_user.role in ("clinician", "admin"),
         questions_by_id={q.id: q for q in pack.questions},
-        choice_options=record.options,
-        status_options=[(k, v, {}) for k, v in record.QUESTION_STATUSES.items()],
-        rating_names=record.RATING_NAMES,
-        field_label=record.field_label,
+        choice_options=entries.options,
+        status_options=[(k, v, {}) for k, v in entries.QUESTION_STATUSES.items()],
+        rating_names=entries.RATING_NAMES,
+        field_label=entries.field_label,
     ), status
 
 
@@ -298,8 +299,8 @@ def record_view(discussion_id: int) -> ViewResult:
     if "version" in request.form:
         # The record form came back unsent (its token expired): show it as typed, still based on
         # the version it was typed over, so saving it again cannot overwrite someone else's save.
-        stored = record.stored_values(discussion, pack_of(discussion))
-        values = record.submitted_values(request.form, stored)
+        stored = entries.stored_values(discussion, pack_of(discussion))
+        values = entries.submitted_values(request.form, stored)
         return record_page(discussion, values=values, version=request.form["version"])
     return record_page(discussion)
 
@@ -312,10 +313,10 @@ def record_save(discussion_id: int) -> ViewResult:
     autosave = request.headers.get("X-Autosave") == "1"
     try:
         based_on = int(request.form.get("version", "-1"))
-        result = record.save(discussion, pack, request.form, based_on)
+        result = entries.save(discussion, pack, request.form, based_on)
     except ValueError:
         abort(400)
-    except record.RecordLocked:
+    except entries.RecordLocked:
         if autosave:
             return jsonify(saved=False, locked=True), 409  # type: ignore[return-value]
         return record_page(discussion, status=409)
@@ -330,7 +331,7 @@ def record_save(discussion_id: int) -> ViewResult:
             version=discussion.record_version,
         ), status
     if result.conflicts or result.errors:
-        values = record.submitted_values(request.form, record.stored_values(discussion, pack))
+        values = entries.submitted_values(request.form, entries.stored_values(discussion, pack))
         return record_page(
             discussion, values=values, result=result, status=409 if result.conflicts else 400
         )
@@ -346,8 +347,8 @@ def finalise(discussion_id: int) -> ViewResult:
     if request.form.get("confirm") != "yes":
         return record_page(discussion, status=400)
     try:
-        record.finalise(discussion, current_user.member, current_user.name, current_user.role)
-    except record.RecordLocked:
+        entries.finalise(discussion, current_user.member, current_user.name, current_user.role)
+    except entries.RecordLocked:
         return redirect(url_for("staff.record_view", discussion_id=discussion.id))
     audit.record("finalise", discussion)
     return redirect(url_for("staff.record_view", discussion_id=discussion.id, finalised=1))
@@ -359,7 +360,7 @@ def amend(discussion_id: int) -> ViewResult:
     discussion = load(discussion_id)
     if discussion.finalised_at is None:
         abort(409)
-    errors = record.amend(
+    errors = entries.amend(
         discussion,
         pack_of(discussion),
         current_user.member,
@@ -402,22 +403,20 @@ def summary_page(discussion_id: int) -> ViewResult:
         "staff/summary.html",
         discussion=discussion,
         summary=data,
-        body=record_print.record_body_html(data),
+        body=render.record_body_html(data),
     )
 
 
 @bp.get("/discussions/<int:discussion_id>/record.pdf")
 @login_required
 def summary_pdf(discussion_id: int) -> Response:
-    from . import pdf  # WeasyPrint is slow to import: only where a PDF is made
+    from .record import pdf  # WeasyPrint is slow to import: only where a PDF is made
 
     discussion, data = summary_for(discussion_id)
     body = pdf.render(data)
     audit.record("print", discussion, detail=f"pdf {data.copy}")
     response = current_app.response_class(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{record_print.filename(data)}"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{render.filename(data)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from companion import discussions, record, record_print
+from companion import discussions
 from companion.demo import demo_discussion
 from companion.discussions import has_forbidden_characters
 from companion.models import Discussion, PatientQuestion, db
-from companion.summary import build
+from companion.record import entries, render
+from companion.record.summary import build
 from tests.conftest import add_staff_with_authenticator, make_app, sign_in
 from tests.pages import textarea_value
 
@@ -153,7 +154,7 @@ def staff(database: str) -> tuple[Flask, FlaskClient]:
 
 # Every free-text field of the record: the fixed ones, and those made per question and per risk.
 RECORD_TEXT_FIELDS = [
-    *record.TEXTS,
+    *entries.TEXTS,
     "q-{q}-gloss",
     "q-{q}-answer",
     "nq-{n}-answer",
@@ -176,14 +177,14 @@ def test_staff_record_fields(staff: tuple[Flask, FlaskClient], typed: str, patte
         db.session.commit()
         field = pattern.format(q=question.id, n=pack.questions[0].id, r=pack.risks[0].id)
         # The whole form as the page sends it, with one field typed into.
-        form = {**record.stored_values(discussion, pack), field: typed}
+        form = {**entries.stored_values(discussion, pack), field: typed}
         form["version"] = str(discussion.record_version)
     response = client.post(f"/staff/discussions/{discussion_id}", data=form)
     assert response.status_code in (302, 400)
     with staff_app.app_context():
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
-        stored = record.stored_values(discussion, pack)[field]
+        stored = entries.stored_values(discussion, pack)[field]
     if response.status_code == 302:
         assert stored == typed.strip()
         page = client.get(f"/staff/discussions/{discussion_id}").get_data(as_text=True)
@@ -237,7 +238,7 @@ def test_the_records_html_escapes_everything(app: Flask, typed: str) -> None:
         discussion = demo_discussion(pack, "en")
         discussion.next_steps = typed
         discussion.patient_questions[0].text = typed
-        html = record_print.record_html(build(discussion, pack, "clinician"))
+        html = render.record_html(build(discussion, pack, "clinician"))
     no_injected_markup(html)
     text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
     if re.search(r"\S", typed):

@@ -19,11 +19,11 @@ from fontTools.ttLib import TTCollection, TTFont
 from sqlalchemy import select
 
 from app import create_app
-from companion import pdf, record_print
 from companion.content import ContentPack
 from companion.demo import demo_discussion, demo_questions
 from companion.models import AuditEvent, db
-from companion.summary import build
+from companion.record import pdf, render
+from companion.record.summary import build
 from tests.conftest import make_app, signed_in_with_discussion
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +174,7 @@ def test_every_character_of_a_language_has_a_glyph_in_its_face(lang: str) -> Non
 def record_markup(app: Flask, lang: str, copy: str, *, finalised: bool) -> str:
     pack = pack_of(app)
     with app.test_request_context("/"):
-        return record_print.record_html(
+        return render.record_html(
             build(demo_discussion(pack, lang, finalised=finalised), pack, copy)
         )
 

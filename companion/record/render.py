@@ -7,7 +7,7 @@ import re
 from flask import render_template
 from markupsafe import Markup
 
-from .i18n import in_language, interface_gettext
+from ..i18n import in_language, interface_gettext
 from .summary import Summary
 
 

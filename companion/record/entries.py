@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import ContentPack
-from .discussions import answer_readiness, has_forbidden_characters
-from .models import Amendment, Discussion, RecordItem, StaffMember, db, utcnow
+from ..content import ContentPack
+from ..discussions import answer_readiness, has_forbidden_characters
+from ..models import Amendment, Discussion, RecordItem, StaffMember, db, utcnow
 
 TEXT_LIMIT = 4000
 CHOICES: dict[str, dict[str, str]] = {

@@ -22,7 +22,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .record_print import record_html
+from .render import record_html
 from .summary import Summary
 
 # WeasyPrint's font configuration is not safe to share between threads rendering at once.

@@ -17,9 +17,9 @@ from flask.cli import with_appcontext
 from markupsafe import Markup
 from sqlalchemy import select
 
-from . import audit
-from .content import ContentPack
-from .models import Discussion, db, utcnow
+from .. import audit
+from ..content import ContentPack
+from ..models import Discussion, db, utcnow
 from .summary import Summary, build
 
 DEFAULT_RETENTION_DAYS = 180

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import record
-from .content import ContentPack
-from .i18n import _, content_text, in_language, languages
-from .models import Discussion
+from ..content import ContentPack
+from ..i18n import _, content_text, in_language, languages
+from ..models import Discussion
+from . import entries
 
 STATUS_ORDER = {"needs-consultant": 0, "not-discussed": 1, "answered": 2}
 
@@ -163,7 +163,7 @@ def _collect(
             gloss="",
             answer=m.answer,
             status=m.status,
-            status_label=(labels["status"] if labels else record.QUESTION_STATUSES)[m.status],
+            status_label=(labels["status"] if labels else entries.QUESTION_STATUSES)[m.status],
             from_guide=True,
         )
         for m in discussion.questions_to_ask
@@ -177,7 +177,9 @@ def _collect(
                 gloss=own.gloss,
                 answer=own.answer,
                 status=own.status,
-                status_label=(labels["status"] if labels else record.QUESTION_STATUSES)[own.status],
+                status_label=(labels["status"] if labels else entries.QUESTION_STATUSES)[
+                    own.status
+                ],
                 from_guide=False,
             )
         )
@@ -195,7 +197,7 @@ def _collect(
             "not-sure": _("Not sure"),
         }
         if labels
-        else record.RATING_NAMES
+        else entries.RATING_NAMES
     )
     readiness_step = pack.step_of_type("readiness")
     by_phase: dict[str, dict[str, str]] = {}
@@ -204,7 +206,7 @@ def _collect(
     seen = {v.step_id for v in discussion.step_visits}
 
     def english(choice_field: str, value: str) -> str:
-        return record.CHOICES[choice_field].get(value, "") if value else ""
+        return entries.CHOICES[choice_field].get(value, "") if value else ""
 
     return Summary(
         copy=copy,
@@ -271,7 +273,7 @@ def _collect(
             )
         ),
         teach_back=[
-            (record.TEXTS[name], str(getattr(discussion, name)))
+            (entries.TEXTS[name], str(getattr(discussion, name)))
             for name in ("teach_back_pump", "teach_back_risks", "teach_back_say_no")
         ],
         teach_back_rating=english("teach_back_rating", discussion.teach_back_rating),
@@ -284,18 +286,18 @@ def _collect(
             )
             for item in readiness_step.items
         ],
-        decision=(labels["decision"] if labels else record.CHOICES["decision"]).get(
+        decision=(labels["decision"] if labels else entries.CHOICES["decision"]).get(
             discussion.decision, ""
         )
         if discussion.decision
         else "",
         next_steps=discussion.next_steps,
         arrangements=[
-            (label, bool(getattr(discussion, name))) for name, label in record.FLAGS.items()
+            (label, bool(getattr(discussion, name))) for name, label in entries.FLAGS.items()
         ],
         amendments=[
             AmendmentRow(
-                field=record.field_label(a.field),
+                field=entries.field_label(a.field),
                 before=a.before,
                 after=a.after,
                 reason=a.reason,
