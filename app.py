@@ -18,10 +18,10 @@ from companion import (
     staff,
     staff_sessions,
     two_step,
-    walkthrough,
 )
 from companion.content import load_packs
 from companion.models import db
+from companion.patient import views as patient_views
 from companion.record import retention
 from companion.web import assets, compression, csrf, limits, security, site, templating
 
@@ -69,7 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
 
     app.register_blueprint(site.bp)
-    app.register_blueprint(walkthrough.bp)
+    app.register_blueprint(patient_views.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(two_step.bp)
     cli.init_app(app)

@@ -6,7 +6,6 @@ sign-ins, views, hand-overs and take-overs.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,7 +33,7 @@ from .i18n import english_name, languages
 from .models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
 from .record import entries, render, retention, summary
 from .staff_sessions import end_session, start_session
-from .walkthrough import PATIENT_MODE, PATIENT_SEEN
+from .web import kiosk
 from .web.limits import account_key, limiter
 from .web.qr import qr_svg
 
@@ -76,7 +75,7 @@ def sign_in() -> ViewResult:
             return redirect(safe_next(request.args.get("next")))
         audit.record("sign-in-refused", staff=member)
         error = "The email address or password is not right. Check them and try again."
-    handed_to = session.get(PATIENT_MODE)
+    handed_to = kiosk.locked_to()
     return render_template(
         "staff/sign_in.html", email=email, error=error, patient_mode=bool(handed_to)
     ), (401 if error else 200)
@@ -215,8 +214,7 @@ def hand_over(discussion_id: int) -> Response:
     discussion = load(discussion_id)
     audit.record("hand-over", discussion)
     end_session(current_user.session_id)
-    session[PATIENT_MODE] = discussion.token
-    session[PATIENT_SEEN] = time.time()
+    kiosk.lock_to(discussion.token)
     return redirect(
         url_for("walkthrough.continue_discussion", lang=discussion.language, token=discussion.token)
     )

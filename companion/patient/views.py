@@ -25,11 +25,12 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from . import discussions
-from .content import ContentPack, Step
-from .i18n import _, current_language, languages
-from .models import Discussion, db
-from .web.limits import code_guess_key, limiter
+from .. import discussions
+from ..content import ContentPack, Step
+from ..i18n import _, current_language, languages
+from ..models import Discussion, db
+from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
+from ..web.limits import code_guess_key, limiter
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
 
@@ -92,11 +93,6 @@ def about(procedure: str) -> ViewResult:
     pack = packs().get(procedure) or abort(404)
     return render_template("walkthrough/about.html", pack=pack)
 
-
-# Session keys of a tablet handed to a patient: the discussion it is locked to, and when the
-# patient last did anything on it.
-PATIENT_MODE = "patient_mode"
-PATIENT_SEEN = "patient_seen"
 
 # Endpoints a tablet handed to a patient may show; anything else returns to their discussion.
 PATIENT_MODE_ENDPOINTS = {
