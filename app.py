@@ -10,19 +10,14 @@ from flask import Flask
 from flask_migrate import Migrate
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
-from companion import (
-    accounts,
-    cli,
-    config,
-    i18n,
-    staff,
-    staff_sessions,
-    two_step,
-)
+from companion import cli, config, i18n
 from companion.content import load_packs
 from companion.models import db
 from companion.patient import views as patient_views
 from companion.record import retention
+from companion.staff import accounts, two_step
+from companion.staff import sessions as staff_sessions
+from companion.staff import views as staff_views
 from companion.web import assets, compression, csrf, limits, security, site, templating
 
 ROOT = Path(__file__).resolve().parent
@@ -70,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(site.bp)
     app.register_blueprint(patient_views.bp)
-    app.register_blueprint(staff.bp)
+    app.register_blueprint(staff_views.bp)
     app.register_blueprint(two_step.bp)
     cli.init_app(app)
     accounts.init_app(app)

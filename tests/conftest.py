@@ -28,8 +28,8 @@ from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from app import create_app
-from companion.accounts import add_staff, find_staff
 from companion.models import db
+from companion.staff.accounts import add_staff, find_staff
 from tests.pages import PageClient
 
 ROOT = Path(__file__).resolve().parent.parent

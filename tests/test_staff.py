@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from companion.accounts import add_staff, password_problem
 from companion.models import AuditEvent, Discussion, StaffMember, StaffSession, db
+from companion.staff.accounts import add_staff, password_problem
 from companion.web.kiosk import PATIENT_SEEN
 from tests.conftest import add_staff_with_authenticator, authenticator_code, make_app, soup
 from tests.conftest import sign_in as both_steps

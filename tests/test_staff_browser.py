@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from companion.accounts import add_staff
+from companion.staff.accounts import add_staff
 from tests.conftest import add_staff_with_authenticator, authenticator_code, make_app, serve
 from tests.test_browser import Tablet, browser  # noqa: F401 - the browser fixture
 

@@ -14,7 +14,7 @@ from flask import Flask, current_app, session
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import select, update
 
-from .models import StaffMember, StaffSession, db, utcnow
+from ..models import StaffMember, StaffSession, db, utcnow
 
 login_manager = LoginManager()
 # Writing last_seen_at on every request would make every page view a database write.

@@ -8,17 +8,21 @@ from functools import cache
 from pathlib import Path
 
 import click
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .models import StaffMember, db
+from .. import audit
+from ..models import StaffMember, db
+from . import totp
+from .sessions import end_all_sessions
 
 ROLES = ("nurse", "clinician", "admin")
 MIN_PASSWORD_LENGTH = 12
-COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt"
+COMMON_PASSWORDS = Path(__file__).parents[1] / "data" / "common-passwords.txt"
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
 hasher = PasswordHasher()
@@ -125,8 +129,6 @@ def existing_staff(email: str) -> StaffMember:
 @click.argument("email")
 def disable_command(email: str) -> None:
     """Disable an account and end its sessions at once."""
-    from .staff_sessions import end_all_sessions
-
     member = existing_staff(email)
     member.active = False
     end_all_sessions(member)
@@ -138,10 +140,8 @@ def disable_command(email: str) -> None:
 @click.argument("email")
 def reset_two_step_command(email: str) -> None:
     """For a lost phone: remove the authenticator and recovery codes and end all sessions."""
-    from . import audit, two_step
-
     member = existing_staff(email)
-    two_step.reset(member)
+    totp.reset(member)
     audit.record("two-step-reset", staff=member)
     click.echo(f"Reset two-step sign-in for {member.email}; they set it up again at next sign-in.")
 
@@ -153,11 +153,6 @@ DEMO_EMAIL = "demo.clinician@example.org"
 def demo_command() -> None:
     """Development only: (re)create the demo clinician with a fresh password and print it, with
     the authenticator key and recovery codes for the second step."""
-    import pyotp
-    from flask import current_app
-
-    from . import two_step
-
     if current_app.config.get("ENV_NAME") != "development":
         raise click.ClickException("The demo account exists only in development.")
     password = "-".join(secrets.choice(DEMO_WORDS) for _ in range(4))
@@ -168,7 +163,7 @@ def demo_command() -> None:
         member.password_hash = hash_password(password)
         member.active = True
     member.totp_secret, member.totp_last_step = pyotp.random_base32(), None
-    codes = two_step.new_recovery_codes(member)
+    codes = totp.new_recovery_codes(member)
     db.session.commit()
     click.echo(f"  Staff sign-in: http://127.0.0.1:{current_app.config.get('PORT', 5000)}/staff/")
     click.echo(f"  Demo clinician: {DEMO_EMAIL}")

@@ -25,17 +25,18 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from . import audit, discussions, two_step
+from .. import audit, discussions
+from ..content import ContentPack
+from ..discussions import has_forbidden_characters
+from ..i18n import english_name, languages
+from ..models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
+from ..record import entries, render, retention, summary
+from ..web import kiosk
+from ..web.limits import account_key, limiter
+from ..web.qr import qr_svg
+from . import two_step
 from .accounts import find_staff, password_matches
-from .content import ContentPack
-from .discussions import has_forbidden_characters
-from .i18n import english_name, languages
-from .models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
-from .record import entries, render, retention, summary
-from .staff_sessions import end_session, start_session
-from .web import kiosk
-from .web.limits import account_key, limiter
-from .web.qr import qr_svg
+from .sessions import end_session, start_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ViewResult = str | Response | tuple[str, int]
@@ -408,7 +409,7 @@ def summary_page(discussion_id: int) -> ViewResult:
 @bp.get("/discussions/<int:discussion_id>/record.pdf")
 @login_required
 def summary_pdf(discussion_id: int) -> Response:
-    from .record import pdf  # WeasyPrint is slow to import: only where a PDF is made
+    from ..record import pdf  # WeasyPrint is slow to import: only where a PDF is made
 
     discussion, data = summary_for(discussion_id)
     body = pdf.render(data)

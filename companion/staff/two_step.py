@@ -9,9 +9,6 @@ half-way, for five minutes. Codes are good once, and guesses are throttled per a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import secrets
 import time
 
 import pyotp
@@ -19,12 +16,18 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from . import audit
-from .discussions import CODE_ALPHABET, normalise_code
-from .models import RecoveryCode, StaffMember, StaffSession, db, utcnow
-from .staff_sessions import end_all_sessions, end_session, start_session
-from .web.limits import limiter
-from .web.qr import qr_svg
+from .. import audit
+from ..models import StaffMember, StaffSession, db, utcnow
+from ..web.limits import limiter
+from ..web.qr import qr_svg
+from .sessions import end_session, start_session
+from .totp import (
+    in_fours,
+    matching_step,
+    new_recovery_codes,
+    recovery_codes_left,
+    use_recovery_code,
+)
 
 bp = Blueprint("two_step", __name__, url_prefix="/staff/two-step")
 ViewResult = str | Response | tuple[str, int]
@@ -33,8 +36,6 @@ PENDING = "two_step_pending"
 SETUP_SECRET = "two_step_setup_secret"  # noqa: S105 - a session key, not a secret
 PENDING_SECONDS = 300
 ISSUER = "Heart pump decision guide"
-RECOVERY_CODE_COUNT = 10
-RECOVERY_CODE_LENGTH = 12  # about 56 bits from CODE_ALPHABET: too many to guess, even unthrottled
 # Changing the second step needs a sign-in this recent, so a session left open or stolen cannot
 # swap in another authenticator or mint recovery codes to keep its way in.
 RECENT_SIGN_IN = dt.timedelta(minutes=10)
@@ -72,55 +73,6 @@ def pending_key() -> str:
     if staff is None and current_user.is_authenticated:
         staff = current_user.member.id
     return f"two-step:{staff}"
-
-
-def in_fours(text: str, separator: str) -> str:
-    """Long codes and keys are read and typed more surely in groups of four."""
-    return separator.join(text[i : i + 4] for i in range(0, len(text), 4))
-
-
-def matching_step(secret: str, typed: str, last_step: int | None) -> int | None:
-    """The time step whose code was typed (allowing a step either side for clock drift), if any
-    and if it is later than the last one accepted."""
-    code = normalise_code(typed)
-    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # compare_digest wants ASCII
-        return None
-    totp = pyotp.TOTP(secret)
-    now = totp.timecode(time.time())
-    for step in (now - 1, now, now + 1):
-        if last_step is not None and step <= last_step:
-            continue
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
-
-
-def recovery_hash(code: str) -> str:
-    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
-
-
-def new_recovery_codes(member: StaffMember) -> list[str]:
-    """Replace any earlier codes with new ones, returned once for showing; only hashes are kept."""
-    codes = [
-        "".join(secrets.choice(CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
-        for _ in range(RECOVERY_CODE_COUNT)
-    ]
-    member.recovery_codes = [RecoveryCode(code_hash=recovery_hash(code)) for code in codes]
-    return [in_fours(code, "-") for code in codes]
-
-
-def use_recovery_code(member: StaffMember, typed: str) -> bool:
-    wanted = recovery_hash(typed)
-    for recovery in member.recovery_codes:
-        if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, wanted):
-            recovery.used_at = utcnow()
-            db.session.commit()
-            return True
-    return False
-
-
-def recovery_codes_left(member: StaffMember) -> int:
-    return sum(1 for recovery in member.recovery_codes if recovery.used_at is None)
 
 
 def signed_in_recently() -> bool:
@@ -224,12 +176,3 @@ def renew_recovery_codes() -> ViewResult:
     return render_template(
         "staff/recovery_codes.html", codes=codes, next_path=url_for("staff.dashboard")
     )
-
-
-def reset(member: StaffMember) -> None:
-    """For a lost phone: the person sets up a new authenticator at their next sign-in."""
-    member.totp_secret = None
-    member.totp_last_step = None
-    member.recovery_codes = []
-    end_all_sessions(member)
-    db.session.commit()
