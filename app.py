@@ -14,9 +14,8 @@ from companion import cli, config, i18n
 from companion.content import load_packs
 from companion.models import db
 from companion.patient import views as patient_views
-from companion.record import retention
-from companion.staff import accounts, two_step
 from companion.staff import sessions as staff_sessions
+from companion.staff import two_step
 from companion.staff import views as staff_views
 from companion.web import assets, compression, csrf, limits, security, site, templating
 
@@ -68,6 +67,4 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(two_step.bp)
     cli.init_app(app)
-    accounts.init_app(app)
-    retention.init_app(app)
     return app

@@ -1,4 +1,9 @@
-"""Command-line tasks: `flask --app app content-check`, `flask --app app translations-check`."""
+"""Every `flask` command is registered here, and only here.
+
+The checks (content-check, translations-check) are written here; the others are written beside
+what they work on: `staff` in staff/accounts.py, `purge` in record/retention.py, `demo-record` in
+demo.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from flask.cli import with_appcontext
 from .content import ContentPack
 from .demo import demo_record_command
 from .i18n import languages
+from .record.retention import purge_command
+from .staff.accounts import staff_cli
 from .translation_checks import problems, read_catalog
 
 
@@ -53,3 +60,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_check)
     app.cli.add_command(translations_check)
     app.cli.add_command(demo_record_command)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(staff_cli)

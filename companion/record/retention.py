@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 from markupsafe import Markup
 from sqlalchemy import select
@@ -60,7 +60,3 @@ def purge_command(days: int | None) -> None:
     if keep < 1:
         raise click.BadParameter("must be at least 1", param_hint="--days")
     click.echo(f"Purged {purge(keep)} discussions started more than {keep} days ago.")
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(purge_command)

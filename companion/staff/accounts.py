@@ -11,7 +11,7 @@ import click
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -190,7 +190,3 @@ DEMO_WORDS = (
     "ember",
     "willow",
 )
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(staff_cli)
