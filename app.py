@@ -10,8 +10,7 @@ from flask import Flask
 from flask_migrate import Migrate
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
-from companion import cli, config, i18n
-from companion.content import load_packs
+from companion import cli, config, content, i18n
 from companion.models import db
 from companion.patient import views as patient_views
 from companion.staff import sessions as staff_sessions
@@ -48,9 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         [FileSystemLoader(ROOT / "templates"), PackageLoader("nhsuk_frontend_jinja")]
     )
 
-    app.extensions["companion.packs"] = load_packs(
-        Path(app.config["CONTENT_DIR"] or ROOT / "content")
-    )
+    content.init_app(app, Path(app.config["CONTENT_DIR"] or ROOT / "content"))
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
     db.init_app(app)

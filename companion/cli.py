@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .content import ContentPack
+from .content import packs
 from .demo import demo_record_command
 from .i18n import languages
 from .record.retention import purge_command
@@ -25,8 +25,7 @@ from .translation_checks import problems, read_catalog
 @with_appcontext
 def content_check() -> None:
     """Load every content pack and the language list, and say what is there."""
-    packs: dict[str, ContentPack] = current_app.extensions["companion.packs"]
-    for pack in packs.values():
+    for pack in packs().values():
         click.echo(
             f"{pack.id}: {len(pack.steps)} steps, {len(pack.questions)} questions to think about, "
             f"version {pack.content_version}, review due {pack.review_due.isoformat()}"

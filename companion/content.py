@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import Flask, current_app
 
 PACK_FILE = "pack.yaml"
 STEP_TYPES = ("information", "values", "own_questions", "readiness")
@@ -302,6 +303,21 @@ def load_packs(content_dir: Path) -> dict[str, ContentPack]:
     if not folders:
         raise ContentPackError(f"{content_dir}: holds no content pack folders")
     return {folder.name: load_pack(folder) for folder in folders}
+
+
+def init_app(app: Flask, content_dir: Path) -> None:
+    app.extensions["companion.packs"] = load_packs(content_dir)
+
+
+def packs() -> dict[str, ContentPack]:
+    """The app's content packs by procedure id, in folder order."""
+    result: dict[str, ContentPack] = current_app.extensions["companion.packs"]
+    return result
+
+
+def pack(procedure: str) -> ContentPack:
+    """The content pack of one procedure; KeyError if the app has none by that id."""
+    return packs()[procedure]
 
 
 def extract_content_pack(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:

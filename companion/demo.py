@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .content import ContentPack
+from .content import ContentPack, packs
 from .i18n import english_name, languages
 from .models import (
     Discussion,
@@ -165,8 +165,7 @@ def demo_record_command(lang: str, copy: str, out: Path, finalised: bool) -> Non
 
     if lang not in languages():
         raise click.BadParameter(f"choose one of {', '.join(languages())}", param_hint="--lang")
-    packs: dict[str, ContentPack] = current_app.extensions["companion.packs"]
-    pack = next(iter(packs.values()))
+    pack = next(iter(packs().values()))
     with current_app.test_request_context("/"):
         summary = build(demo_discussion(pack, lang, finalised=finalised), pack, copy, is_demo=True)
         out.write_bytes(pdf.render(summary))

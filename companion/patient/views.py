@@ -26,7 +26,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import discussions
-from ..content import ContentPack, Step
+from ..content import ContentPack, Step, packs
 from ..i18n import _, current_language, languages
 from ..models import Discussion, db
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
@@ -35,11 +35,6 @@ from ..web.limits import code_guess_key, limiter
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
 
 ViewResult = str | BaseResponse | tuple[str, int]
-
-
-def packs() -> dict[str, ContentPack]:
-    result: dict[str, ContentPack] = current_app.extensions["companion.packs"]
-    return result
 
 
 def default_pack() -> ContentPack:

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from .. import audit, discussions
+from .. import audit, content, discussions
 from ..content import ContentPack
 from ..discussions import has_forbidden_characters
 from ..i18n import english_name, languages
@@ -142,7 +142,7 @@ def dashboard() -> ViewResult:
 @bp.route("/discussions/new", methods=["GET", "POST"])
 @login_required
 def new_discussion() -> ViewResult:
-    packs = current_app.extensions["companion.packs"]
+    packs = content.packs()
     form = {
         "procedure": request.form.get("procedure", next(iter(packs))),
         "language": request.form.get("language", "en"),
@@ -250,8 +250,7 @@ def readiness(discussion: Discussion, phase: str) -> dict[str, str]:
 
 
 def pack_of(discussion: Discussion) -> ContentPack:
-    packs: dict[str, ContentPack] = current_app.extensions["companion.packs"]
-    return packs[discussion.procedure]
+    return content.pack(discussion.procedure)
 
 
 def record_page(
