@@ -29,6 +29,7 @@ from .. import discussions
 from ..content import ContentPack, Step, packs
 from ..i18n import _, current_language, languages
 from ..models import Discussion, db
+from ..web.csrf import always_allowed
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from ..web.limits import code_guess_key, limiter
 
@@ -148,6 +149,7 @@ def load_discussion(token: str) -> tuple[Discussion, ContentPack]:
 
 
 @bp.post("/hand-back")
+@always_allowed
 def hand_back() -> BaseResponse:
     return return_the_tablet()
 

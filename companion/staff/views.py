@@ -32,6 +32,7 @@ from ..i18n import english_name, languages
 from ..models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
 from ..record import entries, render, retention, summary
 from ..web import kiosk
+from ..web.csrf import always_allowed
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
@@ -83,6 +84,7 @@ def sign_in() -> ViewResult:
 
 
 @bp.post("/sign-out")
+@always_allowed
 def sign_out() -> Response:
     if current_user.is_authenticated:
         audit.record("sign-out")
