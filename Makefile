@@ -1,5 +1,6 @@
 # The two commands: `make run` and `make test`. Each sets up whatever is missing first, and skips
-# whatever is already done, so a second run starts at once.
+# whatever is already done, so a second run starts at once. `make check` is the quick loop while
+# working: lint, types and the tests that need neither a browser nor a load test, on SQLite.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 5000
@@ -10,11 +11,14 @@ PO_FILES := $(foreach l,$(LOCALES),$(wildcard translations/$(l)/LC_MESSAGES/*.po
 MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := static/vendor/nhsuk
 
-.PHONY: help run test bench setup lint typecheck pytest catalogs extract update-catalogs clean
+.PHONY: help run test check bench setup lint typecheck catalogs extract update-catalogs clean
 
 help:
 	@echo "make run    set up and start the app on http://127.0.0.1:$(PORT)/"
 	@echo "make test   set up and run ruff, mypy and every test (browser tests included)"
+	@echo "make check  lint, types and the fast tests (no browser, no load), in about a minute"
+	@echo "make lint   ruff check, ruff format --check and the import rules (lint-imports)"
+	@echo "make typecheck  mypy over the app and the tests"
 	@echo "make bench  measure throughput, latency, page weight, PDF render time and memory"
 
 run: setup
@@ -29,11 +33,21 @@ run: setup
 # The tests run on SQLite and, against a throwaway local PostgreSQL, again wherever they touch the
 # database, spread over one process per core (pytest-xdist). TEST_DATABASE_URL=postgresql+psycopg://...
 # uses another server; TEST_DATABASE_URL=sqlite skips PostgreSQL.
-test: setup $(STAMPS)/postgresql
+test: setup $(STAMPS)/postgresql lint typecheck
+	DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" $(UV) run --frozen pytest -n auto
+
+# The quick loop: no PostgreSQL, no browser, no gunicorn under load, fewer generated inputs.
+check: setup lint typecheck
+	DATABASE_URL=sqlite HYPOTHESIS_PROFILE=quick $(UV) run --frozen pytest -n auto -q \
+	  -m "not browser and not slow"
+
+lint: $(STAMPS)/python
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
+
+typecheck: $(STAMPS)/python
 	$(UV) run --frozen mypy
-	DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" $(UV) run --frozen pytest -n auto
 
 # Not part of `make test`: a benchmark reports, it does not pass or fail (see README).
 bench: setup

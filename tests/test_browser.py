@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,115 +15,13 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.browser import Tablet
+from tests.support.walkthrough import PatientLink, steps, with_question
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "test-results" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-TABLET = {"width": 768, "height": 1024}
-# Without the background-networking switches Chromium tries to reach Google's hosts at start.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Tablet:
-    """A browser context on the app, refusing and recording any request to another host."""
-
-    # The axe audit and the screenshot look at markup, which is the same whatever the database:
-    # conftest turns them off for a test's PostgreSQL run, whose every other check still runs.
-    audit = True
-
-    def __init__(
-        self,
-        browser: Browser,
-        server: str,
-        *,
-        locale: str,
-        js: bool = True,
-        viewport: dict[str, int] = TABLET,
-    ) -> None:
-        self.server = server
-        self.js = js
-        self.foreign: list[str] = []
-        self.context: BrowserContext = browser.new_context(
-            viewport=viewport, locale=locale, java_script_enabled=js, reduced_motion="reduce"
-        )
-        self.context.route("**/*", self._only_this_app)
-        self.page: Page = self.context.new_page()
-        self.csp_violations: list[str] = []
-        self.page.on(
-            "console",
-            lambda message: (
-                self.csp_violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-
-    def _only_this_app(self, route, request) -> None:  # type: ignore[no-untyped-def]
-        if urlsplit(request.url).netloc == urlsplit(self.server).netloc:
-            route.continue_()
-        else:
-            self.foreign.append(request.url)
-            route.abort()
-
-    def look(self, name: str, *, lang: str) -> None:
-        """Check the page as a user and an auditor would, and keep a screenshot of it."""
-        page = self.page
-        page.wait_for_load_state("load")
-        expect(page.locator("h1")).to_have_count(1)
-        expect(page.locator("html")).to_have_attribute("lang", lang)
-        expect(page.locator("html")).to_have_attribute(
-            "dir", "rtl" if lang in ("ur", "ar") else "ltr"
-        )
-        # Page scripts, axe included, only run where the reader has JavaScript on.
-        if self.js and self.audit:
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px"
-            # From the app's own static files: the page's CSP forbids inline scripts.
-            page.add_script_tag(url=f"{self.server}/static/vendor/axe/axe.min.js")
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-            )
-            problems = [
-                {
-                    "id": v["id"],
-                    "help": v["help"],
-                    "nodes": [n["html"][:160] for n in v["nodes"][:3]],
-                }
-                for v in result["violations"]
-            ]
-            assert problems == [], f"{name}: " + json.dumps(problems, ensure_ascii=False, indent=1)
-        if self.audit:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-        assert self.foreign == [], f"requests to other hosts: {self.foreign}"
-        assert self.csp_violations == [], f"{name}: {self.csp_violations}"
-
-    def continue_(self) -> None:
-        with self.page.expect_navigation():
-            self.page.locator(".app-step-actions button[value=continue]").click()
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def step_caption(page: Page) -> str:
@@ -149,19 +46,21 @@ def test_whole_walkthrough_at_tablet_size(
 
     code = page.locator(".app-code-notice .app-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
-    step_base = page.url.split("/step/")[0] + "/step/"
+    link = PatientLink.from_url(page.url)
+    total = str(len(steps()))
 
-    # The information steps, marking two questions to ask.
-    for number in range(1, 8):
-        assert re.search(rf"\b{number}\b", step_caption(page)) and "10" in step_caption(page)
-        if number in (2, 4):
+    # The steps before "what matters" one after another, marking two questions to ask.
+    marked = with_question()[:2]
+    for number in range(1, link.number(type="values")):
+        assert re.search(rf"\b{number}\b", step_caption(page)) and total in step_caption(page)
+        if number in marked:
             page.locator("label[for=ask]").click()
             expect(page.locator("#ask")).to_be_checked()
         tablet.look(f"{lang}-{number + 1:02d}-step-{number}", lang=lang)
         tablet.continue_()
 
     # What matters: answered, then the page is reloaded before pressing any button.
-    assert page.url.endswith("/step/8")
+    assert page.url == link.step(type="values")
     page.locator("label[for=rating-have-procedure-a-lot]").click()
     page.locator("label[for=rating-family-a-little]").click()
     page.locator("label[for=concern-bleeding]").click()
@@ -183,7 +82,7 @@ def test_whole_walkthrough_at_tablet_size(
     tablet.continue_()
 
     # Own questions: add two, change one, remove one.
-    assert page.url.endswith("/step/9")
+    assert page.url == link.step(type="own_questions")
     page.locator("#new_question").fill("Will I be awake?")
     page.locator("button[name=action][value=add]").click()
     page.locator("#new_question").fill("Can my son stay with me?")
@@ -208,26 +107,26 @@ def test_whole_walkthrough_at_tablet_size(
     page.locator(".app-language__summary").click()
     page.locator(f".app-language__option[value={other}]").click()
     # The switch waits for an autosave still on its way, so the page may change a moment later.
-    expect(page).to_have_url(re.compile(rf"/{other}/w/[^/]+/step/9$"))
+    expect(page).to_have_url(link.in_language(other).step(type="own_questions"))
     expect(page.locator("html")).to_have_attribute("lang", other)
     expect(page.locator(".app-own-question__text")).to_have_text(
         ["Will I be awake the whole time?"]
     )
     expect(page.locator("#new_question")).to_have_value("How long is the recovery")
-    page.goto(step_base.replace(f"/{lang}/", f"/{other}/") + "2")
+    page.goto(link.in_language(other).step(marked[0]))
     expect(page.locator("#ask")).to_be_checked()
-    page.goto(step_base.replace(f"/{lang}/", f"/{other}/") + "8")
+    page.goto(link.in_language(other).step(type="values"))
     expect(page.locator("#values_note")).to_have_value("I look after my husband")
     # ... and back again.
     page.locator(".app-language__summary").click()
     page.locator(f".app-language__option[value={lang}]").click()
     expect(page.locator("html")).to_have_attribute("lang", lang)
-    page.goto(step_base + "9")
+    page.goto(link.step(type="own_questions"))
     expect(page.locator("#new_question")).to_have_value("How long is the recovery")
     page.locator("button[name=action][value=add]").click()
 
     # Readiness, then the review page.
-    page.goto(step_base + "10")
+    page.goto(link.step(type="readiness"))
     for item, answer in (
         ("sure", "no"),
         ("understand", "yes"),
@@ -237,7 +136,7 @@ def test_whole_walkthrough_at_tablet_size(
         page.locator(f"label[for=ready-{item}-{answer}]").click()
     tablet.look(f"{lang}-13-readiness", lang=lang)
     tablet.continue_()
-    assert page.url.endswith("/review")
+    assert page.url == link.after(type="readiness") == link.review()
     review = page.locator(".app-review-questions").inner_text()
     assert "Will I be awake the whole time?" in review
     assert "How long is the recovery" in review
@@ -247,7 +146,7 @@ def test_whole_walkthrough_at_tablet_size(
     # The about page and the continue-later page.
     page.goto(live_server + f"/{lang}/about/htg492")
     tablet.look(f"{lang}-15-about", lang=lang)
-    page.goto(step_base.replace("/step/", "/later"))
+    page.goto(link.later())
     tablet.look(f"{lang}-16-later", lang=lang)
     tablet.close()
 
@@ -257,7 +156,7 @@ def test_whole_walkthrough_at_tablet_size(
     fresh.look(f"{lang}-17-resume", lang=lang)
     fresh.page.locator("#code").fill(code.lower().replace("-", " "))
     fresh.page.locator("main button[type=submit]").click()
-    assert fresh.page.url.endswith("/review")
+    assert fresh.page.url == link.review()
     assert (
         "Will I be awake the whole time?"
         in fresh.page.locator(".app-review-questions").inner_text()
@@ -271,12 +170,13 @@ def test_works_without_javascript(browser: Browser, live_server: str, lang: str)
     page = tablet.page
     page.goto(live_server + f"/{lang}/")
     page.locator(".nhsuk-button[type=submit]").click()
-    step_base = page.url.split("/step/")[0] + "/step/"
-    page.goto(step_base + "2")
+    link = PatientLink.from_url(page.url)
+    question = next(n for n, step in enumerate(steps(), start=1) if step.question)
+    page.goto(link.step(question))
     page.locator("label[for=ask]").click()
     tablet.continue_()
-    assert page.url.endswith("/step/3")
-    page.goto(step_base + "9")
+    assert page.url == link.step(question + 1)
+    page.goto(link.step(type="own_questions"))
     page.locator("#new_question").fill("x" * 1001)
     page.locator("button[name=action][value=add]").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
@@ -294,7 +194,7 @@ def test_works_without_javascript(browser: Browser, live_server: str, lang: str)
     expect(page.locator(".app-own-question__text")).to_have_text(
         ["Who will look after me afterwards?"]
     )
-    page.goto(step_base.replace(f"/{lang}/", f"/{other}/") + "2")
+    page.goto(link.in_language(other).step(question))
     expect(page.locator("#ask")).to_be_checked()
     tablet.close()
 
@@ -312,7 +212,7 @@ def test_other_screen_sizes(
     page.goto(live_server + f"/{lang}/")
     page.locator(".nhsuk-button[type=submit]").click()
     tablet.look(f"{lang}-{name}-step-1", lang=lang)
-    page.goto(page.url.split("/step/")[0] + "/step/8")
+    page.goto(PatientLink.from_url(page.url).step(type="values"))
     tablet.look(f"{lang}-{name}-values", lang=lang)
     tablet.close()
 
@@ -369,7 +269,7 @@ def test_read_aloud_is_offered_only_with_a_voice_for_the_language(
     page.add_init_script(FAKE_SPEECH % json.dumps(voices))
     page.goto(live_server + f"/{lang}/")
     page.locator(".nhsuk-button[type=submit]").click()
-    page.wait_for_url("**/step/1?started=1")
+    page.wait_for_url("**/step/1?started=1")  # the first step, whatever it is
     button = page.locator("[data-read-aloud]")
     if not offered:
         expect(button).to_be_hidden()
@@ -436,21 +336,21 @@ def test_each_language_walks_the_main_steps(
     look("start")
     page.locator(".nhsuk-button[type=submit]").click()
     page.wait_for_url("**/step/1?started=1")
-    step_base = page.url.split("/step/")[0] + "/step/"
+    link = PatientLink.from_url(page.url)
     look("step-1")
-    page.goto(step_base + "4")
+    page.goto(link.step(id="risks"))
     page.locator("label[for=ask]").click()
-    look("step-4-risks")
+    look("step-risks")
     tablet.continue_()
-    page.goto(step_base + "8")
+    page.goto(link.step(type="values"))
     page.locator("label[for=concern-haemolysis]").click()
     look("values")
-    page.goto(step_base + "9")
+    page.goto(link.step(type="own_questions"))
     page.locator("#new_question").fill("Question in English, 1 2 3")
     page.locator("button[name=action][value=add]").click()
     expect(page.locator(".app-own-question__text")).to_have_count(1)
     look("own-questions")
-    page.goto(step_base.replace("/step/", "/review"))
+    page.goto(link.review())
     look("review")
     page.goto(live_server + f"/{code}/about/htg492")
     look("about")

@@ -22,7 +22,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from companion import discussions
-from tests.conftest import make_app
+from tests.support.database import make_app
+from tests.support.waiting import eventually
+from tests.support.walkthrough import PatientLink
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLETS = 50
@@ -57,17 +59,18 @@ def gunicorn(database: str, port: int, log: Path) -> Iterator[subprocess.Popen[b
             stderr=out,
             start_new_session=True,
         )
+
     # Ready when a page is served, not when the port is open: gunicorn binds before its workers
     # have loaded the app, which on a busy machine takes seconds.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def serves() -> bool:
         try:
             probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             probe.request("GET", "/en/")
-            if probe.getresponse().status == 200:
-                break
+            return probe.getresponse().status == 200
         except OSError:
-            time.sleep(0.2)
+            return False
+
+    eventually(serves, within=60, what="gunicorn to serve a page")
     try:
         yield process
     finally:
@@ -80,7 +83,7 @@ class Tablet:
     """One patient's tablet: its own session cookie and CSRF token, saving one answer repeatedly."""
 
     def __init__(self, port: int, token: str) -> None:
-        self.port, self.step = port, f"/en/w/{token}/step/8"
+        self.port, self.step = port, PatientLink("en", token).step(type="values")
         self.cookie = ""
         self.csrf = ""
         self.acknowledged = -1
@@ -95,7 +98,7 @@ class Tablet:
         response = connection.getresponse()
         page = response.read().decode()
         self.cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
-        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         connection.close()
 
     def save_all(self, deadline: float) -> None:
@@ -173,7 +176,17 @@ def test_fifty_tablets_lose_nothing_under_load_or_a_sigkill(database: str, tmp_p
         for tablet in tablets:
             tablet.port = port
             tablet.connect()
-        killer = threading.Timer(0.8, lambda: os.killpg(server.pid, signal.SIGKILL))
+
+        def kill_mid_load() -> None:
+            # Once some saves have been acknowledged, while the others are still coming.
+            eventually(
+                lambda: sum(t.acknowledged >= 100 for t in tablets) >= TABLETS // 5,
+                within=20,
+                what="a fifth of the tablets to have a save acknowledged",
+            )
+            os.killpg(server.pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_mid_load)
         killer.start()
         run_tablets(tablets, seconds=20)
         killer.join()

@@ -14,9 +14,11 @@ from itsdangerous import TimestampSigner
 from playwright.sync_api import Browser, expect
 
 from companion.models import Discussion, db
-from tests.conftest import add_staff_with_authenticator, authenticator_code, make_app
-from tests.pages import PageClient, check_page, text_of, textarea_value
-from tests.test_browser import Tablet, browser  # noqa: F401 - the browser fixture
+from tests.support.browser import Tablet
+from tests.support.database import make_app
+from tests.support.pages import PageClient, check_page, text_of, textarea_value
+from tests.support.staff import NURSE, add_staff_with_authenticator, authenticator_code
+from tests.support.walkthrough import PatientLink
 
 NOTICE_UR = "آپ کے جوابات ابھی محفوظ نہیں ہوئے"
 
@@ -48,12 +50,12 @@ def token_on(page: BeautifulSoup, form_selector: str = "main form[method=post]")
     return str(field["value"])
 
 
-def start_in(client: FlaskClient, lang: str) -> str:
+def start_in(client: FlaskClient, lang: str) -> PatientLink:
     pages = PageClient(client)
     token = token_on(pages.get(f"/{lang}/", lang=lang))
     location = pages.post(f"/{lang}/start", {"language": lang, "csrf_token": token})
     assert isinstance(location, str)
-    return location.split("/step/")[0] + "/step/"
+    return PatientLink.from_url(location)
 
 
 def test_a_patients_answers_come_back_unsaved_and_can_then_be_saved(
@@ -61,8 +63,8 @@ def test_a_patients_answers_come_back_unsaved_and_can_then_be_saved(
 ) -> None:
     client = app.test_client()
     pages = PageClient(client)
-    base = start_in(client, "ur")
-    page = pages.get(base + "8", lang="ur")
+    link = start_in(client, "ur")
+    page = pages.get(link.step(type="values"), lang="ur")
     typed = {
         "csrf_token": token_on(page),
         "rating-have-procedure": "a-lot",
@@ -70,7 +72,7 @@ def test_a_patients_answers_come_back_unsaved_and_can_then_be_saved(
         "values_note": "میری پوتی کی شادی <b>اگلے</b> مہینے ہے",
     }
     next_morning()
-    response = client.post(base + "8", data=typed)
+    response = client.post(link.step(type="values"), data=typed)
     assert response.status_code == 400
     page = check_page(response.get_data(as_text=True), "ur")
     assert NOTICE_UR in text_of(page, "[role=alert]")
@@ -83,8 +85,8 @@ def test_a_patients_answers_come_back_unsaved_and_can_then_be_saved(
         assert discussion is not None
         assert discussion.values_note == "" and not discussion.value_ratings, "nothing unchecked"
 
-    again = client.post(base + "8", data={**typed, "csrf_token": token_on(page)})
-    assert again.status_code == 302 and again.headers["Location"].endswith("/step/9")
+    again = client.post(link.step(type="values"), data={**typed, "csrf_token": token_on(page)})
+    assert again.status_code == 302 and again.headers["Location"] == link.after(type="values")
     with app.app_context():
         discussion = db.session.scalar(db.select(Discussion))
         assert discussion is not None and discussion.values_note == typed["values_note"]
@@ -93,11 +95,11 @@ def test_a_patients_answers_come_back_unsaved_and_can_then_be_saved(
 
 def test_a_question_being_written_is_kept(app: Flask, next_morning: Callable[[], None]) -> None:
     client = app.test_client()
-    base = start_in(client, "en")
-    page = PageClient(client).get(base + "9", lang="en")
+    link = start_in(client, "en")
+    page = PageClient(client).get(link.step(type="own_questions"), lang="en")
     next_morning()
     response = client.post(
-        base + "9",
+        link.step(type="own_questions"),
         data={"csrf_token": token_on(page), "new_question": "Can my son stay with me?"},
     )
     page = check_page(response.get_data(as_text=True), "en")
@@ -110,18 +112,20 @@ def test_autosave_takes_a_fresh_token_and_saves(
     app: Flask, next_morning: Callable[[], None]
 ) -> None:
     client = app.test_client()
-    base = start_in(client, "en")
-    stale = token_on(PageClient(client).get(base + "8", lang="en"))
+    link = start_in(client, "en")
+    stale = token_on(PageClient(client).get(link.step(type="values"), lang="en"))
     next_morning()
     headers = {"X-Autosave": "1"}
     refused = client.post(
-        base + "8", data={"csrf_token": stale, "values_note": "Home by Friday"}, headers=headers
+        link.step(type="values"),
+        data={"csrf_token": stale, "values_note": "Home by Friday"},
+        headers=headers,
     )
     assert refused.status_code == 400
     body = refused.get_json()
     assert body["saved"] is False and body["expired"] is True
     saved = client.post(
-        base + "8",
+        link.step(type="values"),
         data={"csrf_token": body["csrf_token"], "values_note": "Home by Friday"},
         headers=headers,
     )
@@ -130,19 +134,19 @@ def test_autosave_takes_a_fresh_token_and_saves(
 
 def test_leaving_always_works_without_a_token(app: Flask) -> None:
     client = app.test_client()
-    base = start_in(client, "en")
+    link = start_in(client, "en")
     with client.session_transaction() as session:
-        session["patient_mode"] = base.split("/")[3]
+        session["patient_mode"] = link.token
     handed = client.post("/en/hand-back", data={})
     assert handed.status_code == 302 and handed.headers["Location"].endswith("/handed-back")
-    assert client.get(base + "1").headers["Location"].endswith("/handed-back")
+    assert client.get(link.first()).headers["Location"].endswith("/handed-back")
 
 
 def test_staff_typing_is_kept_and_stays_based_on_its_version(
     app: Flask, next_morning: Callable[[], None]
 ) -> None:
     with app.app_context():
-        add_staff_with_authenticator("nurse@example.org", "nurse", "correct-battery-horse-9", "Sam")
+        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam")
     client = app.test_client()
     pages = PageClient(client)
     page = pages.get("/staff/sign-in", lang="en")
@@ -213,7 +217,7 @@ def test_a_form_with_nothing_to_show_again_explains_and_offers_a_way_back(app: F
 @pytest.mark.browser
 @pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
 def test_in_the_browser_a_page_left_overnight_keeps_what_was_typed(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     live_server: str,
     next_morning: Callable[[], None],
     js: bool,
@@ -223,8 +227,7 @@ def test_in_the_browser_a_page_left_overnight_keeps_what_was_typed(
     page.goto(live_server + "/ur/")
     with page.expect_navigation():
         page.locator("main button[type=submit]").click()
-    step_9 = page.url.split("/step/")[0] + "/step/9"
-    page.goto(step_9)
+    page.goto(PatientLink.from_url(page.url).step(type="own_questions"))
     next_morning()
     page.locator("#new_question").fill("کیا میری بیٹی میرے ساتھ رہ سکتی ہے؟")
     if js:
@@ -259,4 +262,6 @@ def test_forms_work_over_https_in_production_without_a_referer(database: str) ->
         base_url="https://guide.example",
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    assert "/step/1" in response.headers["Location"]
+    assert response.headers["Location"] == PatientLink.from_url(response.headers["Location"]).step(
+        1, started="1"
+    )

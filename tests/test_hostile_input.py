@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from companion import discussions
 from companion.demo import demo_discussion
@@ -20,8 +20,10 @@ from companion.discussions import has_forbidden_characters
 from companion.models import Discussion, PatientQuestion, db
 from companion.record import entries, render
 from companion.record.summary import build
-from tests.conftest import add_staff_with_authenticator, make_app, sign_in
-from tests.pages import textarea_value
+from tests.support.database import make_app
+from tests.support.pages import textarea_value
+from tests.support.staff import NURSE, add_staff_with_authenticator, sign_in
+from tests.support.walkthrough import PatientLink
 
 HOSTILE = st.sampled_from(
     [
@@ -46,8 +48,10 @@ TEXT = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), max_size=200),
     st.builds(lambda a, b: a + b, st.text(max_size=40), HOSTILE),
 )
-# `make test` runs a few hundred inputs a field; HYPOTHESIS_PROFILE=thorough runs thousands.
+# `make test` runs a few hundred inputs a field; HYPOTHESIS_PROFILE=thorough runs thousands, and
+# `make check` (HYPOTHESIS_PROFILE=quick) a few dozen.
 settings.register_profile("default", max_examples=300)
+settings.register_profile("quick", max_examples=30)
 settings.register_profile("thorough", max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 EXAMPLES = settings(
@@ -76,28 +80,29 @@ def app(database: str) -> Flask:
     return make_app(database, RATELIMIT_ENABLED=False)
 
 
-def start(app: Flask) -> tuple[object, str]:
+def start(app: Flask) -> tuple[FlaskClient, PatientLink]:
     client = app.test_client()
     location = client.post("/en/start", data={"language": "en"}).headers["Location"]
-    return client, location.split("?")[0].rsplit("/", 1)[0] + "/"
+    return client, PatientLink.from_url(location)
 
 
 @EXAMPLES
 @given(typed=TEXT)
 def test_a_patients_question(app: Flask, typed: str) -> None:
-    client, base = start(app)
-    response = client.post(base + "9", data={"new_question": typed, "action": "add"})  # type: ignore[attr-defined]
+    client, link = start(app)
+    step = link.step(type="own_questions")
+    response = client.post(step, data={"new_question": typed, "action": "add"})
     assert response.status_code in (302, 400)
     page = (
-        client.get(base + "9").get_data(as_text=True)
+        client.get(step).get_data(as_text=True)
         if response.status_code == 302
         else response.get_data(as_text=True)
-    )  # type: ignore[attr-defined]
+    )
     no_injected_markup(page)
     soup = BeautifulSoup(page, "html.parser")
     with app.app_context():
         stored = [q.text for q in db.session.scalars(select(PatientQuestion))]
-        db.session.execute(PatientQuestion.__table__.delete())
+        db.session.execute(delete(PatientQuestion))
         db.session.commit()
     if response.status_code == 302:
         if typed.strip():
@@ -114,9 +119,9 @@ def test_a_patients_question(app: Flask, typed: str) -> None:
 @EXAMPLES
 @given(typed=TEXT)
 def test_what_matters_note_with_the_rest_of_the_form(app: Flask, typed: str) -> None:
-    client, base = start(app)
+    client, link = start(app)
     form = {"values_note": typed, "rating-family": "a-lot", "concern": "bleeding"}
-    response = client.post(base + "8", data=form)  # type: ignore[attr-defined]
+    response = client.post(link.step(type="values"), data=form)
     assert response.status_code in (302, 400)
     with app.app_context():
         discussion = db.session.scalars(select(Discussion).order_by(Discussion.id.desc())).first()
@@ -128,7 +133,7 @@ def test_what_matters_note_with_the_rest_of_the_form(app: Flask, typed: str) -> 
         assert note == typed.strip()
     else:
         assert note == ""
-        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")  # type: ignore[attr-defined]
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
         assert textarea_value(soup.select_one("textarea#values_note")) == as_displayed(typed)
         assert soup.select_one("#rating-family-a-lot").has_attr("checked")
 
@@ -146,9 +151,9 @@ def staff(database: str) -> tuple[Flask, FlaskClient]:
     """A nurse signed in once: each code is good once, and the examples number in hundreds."""
     app = make_app(database, RATELIMIT_ENABLED=False)
     with app.app_context():
-        add_staff_with_authenticator("nurse@example.org", "nurse", "correct-battery-horse-9", "Sam")
+        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam")
     client = app.test_client()
-    sign_in(client, "nurse@example.org", "correct-battery-horse-9")
+    sign_in(client, *NURSE)
     return app, client
 
 
@@ -214,20 +219,21 @@ def test_a_patient_label_and_an_edited_question(
     else:
         no_injected_markup(response.get_data(as_text=True))
 
-    patient, base = start(app)
-    patient.post(base + "9", data={"new_question": "First wording", "action": "add"})  # type: ignore[attr-defined]
+    patient, link = start(app)
+    patient.post(
+        link.step(type="own_questions"), data={"new_question": "First wording", "action": "add"}
+    )
     with app.app_context():
         question_id = db.session.scalars(select(PatientQuestion.id)).all()[-1]
-    token = base.split("/")[3]
-    edited = patient.post(f"/en/w/{token}/questions/{question_id}/edit", data={"text": typed})  # type: ignore[attr-defined]
+    edited = patient.post(link.edit_question(question_id), data={"text": typed})
     assert edited.status_code in (302, 400)
     with app.app_context():
-        stored = db.session.get(PatientQuestion, question_id).text  # type: ignore[union-attr]
+        stored = db.session.get(PatientQuestion, question_id).text
     if edited.status_code == 302:
         assert stored == typed.strip()
     else:
         assert stored == "First wording", "a refused edit keeps the question as it was"
-        no_injected_markup(edited.get_data(as_text=True))  # type: ignore[attr-defined]
+        no_injected_markup(edited.get_data(as_text=True))
 
 
 @FEWER

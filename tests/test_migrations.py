@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from app import create_app
 from companion.models import db
-from tests.conftest import ROOT
+from tests.support.database import ROOT
 
 MIGRATIONS = str(ROOT / "migrations")
 

@@ -24,7 +24,8 @@ from companion.demo import demo_discussion, demo_questions
 from companion.models import AuditEvent, db
 from companion.record import pdf, render
 from companion.record.summary import build
-from tests.conftest import make_app, signed_in_with_discussion
+from tests.support.database import make_app
+from tests.support.staff import signed_in_with_discussion
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = yaml.safe_load((ROOT / "translations" / "languages.yaml").read_text())
@@ -87,7 +88,7 @@ def embedded_faces(data: bytes) -> set[str]:
 
 
 def page_count(data: bytes) -> int:
-    return int(re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", data)).group(1))  # type: ignore[union-attr]
+    return int(re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", data)).group(1))
 
 
 def catalog_objects(data: bytes) -> bytes:

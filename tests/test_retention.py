@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from companion import discussions
 from companion.models import AuditEvent, Discussion, PatientQuestion, db, utcnow
-from tests.conftest import make_app, signed_in_with_discussion
+from tests.support.database import make_app
+from tests.support.staff import signed_in_with_discussion
 
 
 def test_purge_removes_only_discussions_past_the_retention_period(database: str) -> None:

@@ -8,7 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app, signed_in_with_discussion
+from tests.support.database import make_app
+from tests.support.staff import signed_in_with_discussion
+from tests.support.walkthrough import PatientLink
 
 
 @pytest.fixture
@@ -16,8 +18,11 @@ def signed_in(database: str) -> tuple[Flask, FlaskClient, dict[str, str]]:
     # An admin, so the walk reaches the audit trail too.
     app, client, discussion_id = signed_in_with_discussion(database, "ur", "S1", role="admin")
     patient = app.test_client()
-    token = patient.post("/en/start", data={"language": "en"}).headers["Location"].split("/")[3]
-    patient.post(f"/en/w/{token}/step/9", data={"new_question": "q", "action": "add"})
+    link = PatientLink.from_url(
+        patient.post("/en/start", data={"language": "en"}).headers["Location"]
+    )
+    token = link.token
+    patient.post(link.step(type="own_questions"), data={"new_question": "q", "action": "add"})
     values = {
         "lang": "en",
         "token": token,
@@ -68,7 +73,7 @@ def test_every_page_sends_the_security_headers_and_no_store(
         if response.mimetype != "text/html":
             continue
         body = response.get_data(as_text=True)
-        nonce = re.search(r"'nonce-([^']+)'", csp).group(1)  # type: ignore[union-attr]
+        nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
         for script in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", body):
             assert f'nonce="{nonce}"' in script, f"inline script without this page's nonce on {url}"
         assert ' style="' not in body, f"inline style on {url}"
@@ -82,7 +87,7 @@ def test_the_nonce_changes_with_every_response(client: FlaskClient) -> None:
 
 def test_static_files_stay_cacheable(client: FlaskClient) -> None:
     page = client.get("/en/").get_data(as_text=True)
-    css = re.search(r'href="(/static/css/app\.css\?v=\w+)"', page).group(1)  # type: ignore[union-attr]
+    css = re.search(r'href="(/static/css/app\.css\?v=\w+)"', page).group(1)
     assert "no-store" not in client.get(css).headers.get("Cache-Control", "")
 
 

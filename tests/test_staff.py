@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 import pyotp
 import pytest
@@ -12,17 +13,23 @@ from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from companion.models import AuditEvent, Discussion, StaffMember, StaffSession, db
 from companion.staff.accounts import add_staff, password_problem
 from companion.web.kiosk import PATIENT_SEEN
-from tests.conftest import add_staff_with_authenticator, authenticator_code, make_app, soup
-from tests.conftest import sign_in as both_steps
-from tests.pages import PageClient, text_of, textarea_value
-
-NURSE = ("nurse@example.org", "correct-battery-horse-9")
-CLINICIAN = ("doctor@example.org", "another-long-phrase-77")
-ADMIN = ("admin@example.org", "keeper-of-the-audit-trail-5")
+from tests.support.database import make_app
+from tests.support.pages import PageClient, soup, text_of, textarea_value
+from tests.support.staff import (
+    ADMIN,
+    CLINICIAN,
+    NURSE,
+    add_staff_with_authenticator,
+    authenticator_code,
+    start_discussion,
+)
+from tests.support.staff import sign_in as both_steps
+from tests.support.walkthrough import PatientLink
 
 
 @pytest.fixture
@@ -41,28 +48,16 @@ def sign_in(client: FlaskClient, who: tuple[str, str]) -> None:
     assert "/two-step/" not in response.headers["Location"]
 
 
-def start_discussion(client: FlaskClient, language: str = "bn", label: str = "AB 123") -> int:
-    response = client.post(
-        "/staff/discussions/new",
-        data={"procedure": "htg492", "language": language, "patient_label": label},
-    )
-    match = re.fullmatch(r"/staff/discussions/(\d+)/ready", response.headers["Location"])
-    assert match
-    return int(match.group(1))
-
-
 def patient_adds_question(app: Flask, discussion_id: int, text: str) -> str:
     with app.app_context():
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
-        token, language = discussion.token, discussion.language
+        link = PatientLink.of(discussion)
     patient = app.test_client()
-    patient.post(f"/{language}/w/{token}/step/9", data={"new_question": text, "action": "add"})
-    patient.post(f"/{language}/w/{token}/step/2", data={"ask": "yes"})
-    patient.post(
-        f"/{language}/w/{token}/step/10", data={"ready-sure": "no", "ready-understand": "yes"}
-    )
-    return token
+    patient.post(link.step(type="own_questions"), data={"new_question": text, "action": "add"})
+    patient.post(link.step(id="what-happens"), data={"ask": "yes"})
+    patient.post(link.step(type="readiness"), data={"ready-sure": "no", "ready-understand": "yes"})
+    return link.token
 
 
 # ---- accounts ---------------------------------------------------------------------------------
@@ -277,10 +272,11 @@ def test_changing_the_second_step_needs_a_recent_sign_in(app: Flask) -> None:
     client = app.test_client()
     sign_in(client, CLINICIAN)
     assert client.get("/staff/two-step/set-up").status_code == 200, "just signed in: allowed"
-    for ask in (
+    asks: list[Callable[[], TestResponse]] = [
         lambda: client.get("/staff/two-step/set-up"),
         lambda: client.post("/staff/two-step/recovery-codes"),
-    ):
+    ]
+    for ask in asks:
         age_sessions(app, idle=dt.timedelta(0), started=dt.timedelta(minutes=11))
         response = ask()
         assert response.headers["Location"].startswith(
@@ -336,9 +332,12 @@ def test_patient_link_reaches_exactly_its_own_discussion(app: Flask) -> None:
     token_1 = patient_adds_question(app, first, "Question one")
     token_2 = patient_adds_question(app, second, "Question two")
     patient = app.test_client()
-    page = patient.get(f"/en/w/{token_1}/step/9").get_data(as_text=True)
-    assert "Question one" in page and "Question two" not in page
-    assert patient.get(f"/en/w/{token_1}x/step/9").status_code == 404
+    page = patient.get(PatientLink("en", token_1).step(type="own_questions"))
+    assert "Question one" in page.get_data(as_text=True)
+    assert "Question two" not in page.get_data(as_text=True)
+    assert (
+        patient.get(PatientLink("en", token_1 + "x").step(type="own_questions")).status_code == 404
+    )
     assert patient.get("/staff/discussions/1").status_code == 302
     assert token_1 != token_2 and len(token_1) >= 32
 
@@ -450,10 +449,11 @@ def test_hand_over_locks_the_tablet_and_needs_staff_sign_in_to_leave(app: Flask)
     handed = client.post(f"/staff/discussions/{discussion_id}/hand-over")
     assert "/en/w/" in handed.headers["Location"]
     own = client.get(handed.headers["Location"])
-    assert own.status_code == 302 and "/step/1" in own.headers["Location"]
+    own_link = PatientLink.from_url(handed.headers["Location"])
+    assert own.status_code == 302 and own.headers["Location"] == own_link.first()
     # The patient cannot reach staff pages, other discussions or the start page.
     assert "/staff/sign-in" in client.get("/staff/").headers["Location"]
-    for url in (f"/en/w/{other_token}/step/9", "/en/", "/en/resume"):
+    for url in (PatientLink("en", other_token).step(type="own_questions"), "/en/", "/en/resume"):
         response = client.get(url)
         assert response.status_code == 302 and other_token not in response.headers["Location"]
     sign_in(client, NURSE)
@@ -499,7 +499,7 @@ def record_form(client: FlaskClient, discussion_id: int) -> dict[str, str | list
             if field.has_attr("checked"):
                 data[name] = field["value"]
         else:
-            data[name] = field.get("value", "")
+            data[name] = str(field.get("value", ""))
     return data
 
 
@@ -565,7 +565,8 @@ def test_the_risks_the_patient_marked_are_highlighted(app: Flask) -> None:
     sign_in(client, NURSE)
     discussion_id = start_discussion(client, "en")
     token = patient_adds_question(app, discussion_id, "q")
-    app.test_client().post(f"/en/w/{token}/step/8", data={"concern": ["haemolysis"]})
+    values = PatientLink("en", token).step(type="values")
+    app.test_client().post(values, data={"concern": ["haemolysis"]})
     page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
     highlighted = [h.get_text(" ", strip=True) for h in page.select(".app-record-risk--concern h3")]
     assert highlighted == ["Damage to red blood cells (haemolysis) Matters most to the patient"]
@@ -700,11 +701,10 @@ def handed_over(app: Flask) -> tuple[FlaskClient, str]:
     sign_in(client, NURSE)
     discussion_id = start_discussion(client, "ur", "KIOSK")
     location = client.post(f"/staff/discussions/{discussion_id}/hand-over").headers["Location"]
-    step = client.get(location).headers["Location"]
-    client.post(
-        step.replace("/step/1", "/step/9"), data={"new_question": "Private words", "action": "add"}
-    )
-    return client, step.replace("/step/1", "/step/9")
+    link = PatientLink.from_url(client.get(location).headers["Location"])
+    step = link.step(type="own_questions")
+    client.post(step, data={"new_question": "Private words", "action": "add"})
+    return client, step
 
 
 def test_finish_and_hand_back_clears_the_tablet_at_once(app: Flask) -> None:
@@ -716,7 +716,8 @@ def test_finish_and_hand_back_clears_the_tablet_at_once(app: Flask) -> None:
     neutral = PageClient(client).get("/ur/handed-back", lang="ur")
     assert "Private words" not in str(neutral) and "KIOSK" not in str(neutral)
     # Back, the start page, a resume code: all lead to the neutral screen, none to the patient.
-    for url in (step, step.replace("/step/9", "/review"), "/ur/", "/en/resume", "/"):
+    review = PatientLink.from_url(step).review()
+    for url in (step, review, "/ur/", "/en/resume", "/"):
         followed = client.get(url, follow_redirects=True)
         assert "Private words" not in followed.get_data(as_text=True)
         assert followed.request.path.endswith("/handed-back"), url

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import pyotp
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from companion.staff.accounts import add_staff
-from tests.conftest import add_staff_with_authenticator, authenticator_code, make_app, serve
-from tests.test_browser import Tablet, browser  # noqa: F401 - the browser fixture
+from tests.support.browser import Tablet, nurse_on_a_server, sign_in, start_as_nurse
+from tests.support.database import make_app, serve
+from tests.support.staff import CLINICIAN, NURSE, add_staff_with_authenticator
+from tests.support.walkthrough import PatientLink
 
-NURSE = ("nurse@example.org", "correct-battery-horse-9")
-CLINICIAN = ("doctor@example.org", "another-long-phrase-77")
 pytestmark = pytest.mark.browser
 
 
@@ -37,53 +34,8 @@ def staff_server(staff_app: Flask) -> Iterator[str]:
         yield url
 
 
-def sign_in(page: Page, app: Flask, who: tuple[str, str], tablet: Tablet | None = None) -> None:
-    """Both steps, as a person does them; sets up an authenticator first if the account has none
-    (with a tablet given, looking at each page of that)."""
-    page.locator("#email").fill(who[0])
-    page.locator("#password").fill(who[1])
-    with page.expect_navigation():
-        page.locator("main button[type=submit]").click()
-    if "/two-step/code" in page.url:
-        page.locator("#code").fill(authenticator_code(app, who[0]))
-        with page.expect_navigation():
-            page.locator("main button[type=submit]").click()
-    elif "/two-step/set-up" in page.url:
-        expect(page.locator(".app-qr svg")).to_be_visible()
-        if tablet:
-            tablet.look("staff-13-two-step-set-up", lang="en")
-        key = (page.locator(".app-secret-key").text_content() or "").replace(" ", "")
-        page.locator("#code").fill(pyotp.TOTP(key).now())
-        with page.expect_navigation():
-            page.locator("main button[type=submit]").click()
-        expect(page.locator(".app-recovery-codes li")).to_have_count(10)
-        if tablet:
-            tablet.look("staff-14-recovery-codes", lang="en")
-        with page.expect_navigation():
-            page.get_by_role("link", name="I have saved my recovery codes").click()
-    assert "/two-step/" not in page.url and "/sign-in" not in page.url, page.url
-
-
-@contextmanager
-def nurse_on_a_server(database: str, **config: Any) -> Iterator[tuple[Flask, str]]:
-    """An app with these settings and one nurse with an authenticator, served for the browser."""
-    app = make_app(database, WTF_CSRF_ENABLED=True, **config)
-    with app.app_context():
-        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
-    with serve(app) as url:
-        yield app, url
-
-
-def start_as_nurse(page: Page, app: Flask, url: str) -> None:
-    """The nurse signs in on the start page and starts a discussion in English."""
-    page.goto(url + "/staff/discussions/new")
-    sign_in(page, app, NURSE)
-    with page.expect_navigation():
-        page.locator("main button[type=submit]").click()
-
-
 def test_nurse_patient_and_clinician_at_tablet_size(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     staff_app: Flask,
     staff_server: str,
 ) -> None:
@@ -107,11 +59,11 @@ def test_nurse_patient_and_clinician_at_tablet_size(
 
     # The patient, in Bengali.
     expect(page.locator("html")).to_have_attribute("lang", "bn")
-    step_base = page.url.split("/step/")[0] + "/step/"
-    page.goto(step_base + "2")
+    link = PatientLink.from_url(page.url)
+    page.goto(link.step(id="what-happens"))
     page.locator("label[for=ask]").click()
     tablet.continue_()
-    page.goto(step_base + "9")
+    page.goto(link.step(type="own_questions"))
     page.locator("#new_question").fill("এটা কি ব্যথা করবে?")
     page.locator("button[name=action][value=add]").click()
     expect(page.locator(".app-own-question__text")).to_have_text(["এটা কি ব্যথা করবে?"])
@@ -186,7 +138,7 @@ def test_nurse_patient_and_clinician_at_tablet_size(
     tablet.close()
 
 
-def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, database: str) -> None:  # noqa: F811
+def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, database: str) -> None:
     # With a two-minute limit the warning is due at once.
     with nurse_on_a_server(database, STAFF_IDLE_MINUTES=2) as (app, url):
         tablet = Tablet(browser, url, locale="en-GB")
@@ -204,7 +156,7 @@ def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, databas
 
 
 def test_the_summary_prints_from_the_browser_without_the_staff_screens(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     staff_app: Flask,
     staff_server: str,
 ) -> None:
@@ -230,7 +182,7 @@ def test_the_summary_prints_from_the_browser_without_the_staff_screens(
     tablet.close()
 
 
-def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, database: str) -> None:  # noqa: F811
+def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, database: str) -> None:
     with nurse_on_a_server(database, KIOSK_IDLE_SECONDS=3) as (app, url):
         tablet = Tablet(browser, url, locale="en-GB")
         page = tablet.page

@@ -13,8 +13,8 @@ import yaml
 from babel.messages.catalog import Catalog
 
 from companion.translation_checks import problems, read_catalog
-from tests.conftest import make_app
-from tests.pages import PageClient
+from tests.support.database import make_app
+from tests.support.pages import PageClient
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -35,7 +35,7 @@ def extract(tmp_path: Path, domain: str) -> set[str]:
         check=True,
         capture_output=True,
     )
-    return {m.id for m in catalog(out) if m.id}
+    return {str(m.id) for m in catalog(out) if m.id}
 
 
 def test_catalog_templates_match_the_code_and_content(tmp_path: Path) -> None:

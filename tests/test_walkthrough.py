@@ -12,21 +12,24 @@ from flask import Flask
 from sqlalchemy import select
 
 from companion.models import Discussion, PatientQuestion, db
-from tests.pages import PageClient, text_of, textarea_value
+from tests.support.pages import PageClient, text_of, textarea_value
+from tests.support.walkthrough import PatientLink, numbers_of, steps, url
 
-TOTAL_STEPS = 10
+TOTAL_STEPS = len(steps())
 LANGUAGES = yaml.safe_load(
     (Path(__file__).parent.parent / "translations" / "languages.yaml").read_text()
 )
 
 
-def start(pages: PageClient, lang: str = "en") -> str:
-    """Start a walkthrough from the home page; return the path of step 1 without the query."""
-    location = pages.post(f"/{lang}/start", {"language": lang, "procedure": "htg492"})
+def start(pages: PageClient, lang: str = "en") -> PatientLink:
+    """Start a walkthrough from the home page; it opens on the first step."""
+    location = pages.post(
+        url("walkthrough.begin", lang=lang), {"language": lang, "procedure": "htg492"}
+    )
     assert isinstance(location, str)
-    match = re.fullmatch(rf"/{lang}/w/([\w-]+)/step/1\?started=1", location)
-    assert match, location
-    return f"/{lang}/w/{match.group(1)}/step/"
+    link = PatientLink.from_url(location)
+    assert location == link.step(1, started="1"), location
+    return link
 
 
 def discussion(app: Flask) -> Discussion:
@@ -59,8 +62,8 @@ def test_start_page_offers_languages_named_in_themselves(pages: PageClient) -> N
 
 
 def test_starting_gives_a_readable_code_and_step_1(pages: PageClient, app: Flask) -> None:
-    base = start(pages)
-    page = pages.get(base + "1?started=1")
+    link = start(pages)
+    page = pages.get(link.step(1, started="1"))
     code = text_of(page, ".app-code-notice .app-code")
     assert re.fullmatch(r"[ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4}", code)
     assert text_of(page, ".app-progress-caption") == f"Step 1 of {TOTAL_STEPS}"
@@ -68,10 +71,10 @@ def test_starting_gives_a_readable_code_and_step_1(pages: PageClient, app: Flask
 
 
 def test_each_information_step_ends_with_its_question_to_think_about(pages: PageClient) -> None:
-    base = start(pages)
+    link = start(pages)
     seen = []
-    for number in range(1, 8):
-        page = pages.get(base + str(number))
+    for number in numbers_of("information"):
+        page = pages.get(link.step(number))
         assert text_of(page, ".app-progress-caption") == f"Step {number} of {TOTAL_STEPS}"
         assert page.select("[data-source]"), "every paragraph names its source"
         card = page.select_one(".app-question-card__text")
@@ -85,21 +88,20 @@ def test_each_information_step_ends_with_its_question_to_think_about(pages: Page
 
 
 def test_marking_a_question_is_kept_and_can_be_undone(pages: PageClient, app: Flask) -> None:
-    base = start(pages)
-    assert pages.post(base + "2", {"ask": "yes"}) == base + "3"
-    assert pages.get(base + "2").select_one("#ask").has_attr("checked")
-    review = pages.get(base.replace("step/", "review"))
+    link = start(pages)
+    assert pages.post(link.step(id="what-happens"), {"ask": "yes"}) == link.step(id="benefits")
+    assert pages.get(link.step(id="what-happens")).select_one("#ask").has_attr("checked")
+    review = pages.get(link.review())
     assert "What does the procedure involve?" in text_of(review, ".app-review-questions")
-    pages.post(base + "2", {})
-    assert not pages.get(base + "2").select_one("#ask").has_attr("checked")
+    pages.post(link.step(id="what-happens"), {})
+    assert not pages.get(link.step(id="what-happens")).select_one("#ask").has_attr("checked")
 
 
 def test_own_questions_can_be_added_changed_and_removed(pages: PageClient, app: Flask) -> None:
-    base = start(pages)
-    step = base + "9"
-    assert (
-        pages.post(step, {"new_question": "Will I be awake?", "action": "add"})
-        == step + "#your-questions"
+    link = start(pages)
+    step = link.step(type="own_questions")
+    assert pages.post(step, {"new_question": "Will I be awake?", "action": "add"}) == link.step(
+        type="own_questions", anchor="your-questions"
     )
     pages.post(step, {"new_question": "Can my daughter stay with me?", "action": "add"})
     page = pages.get(step)
@@ -119,18 +121,23 @@ def test_own_questions_can_be_added_changed_and_removed(pages: PageClient, app: 
 
 
 def test_continuing_with_text_in_the_box_adds_it_rather_than_losing_it(pages: PageClient) -> None:
-    base = start(pages)
-    assert pages.post(base + "9", {"new_question": "How long will I stay?"}) == base + "10"
+    link = start(pages)
+    assert pages.post(
+        link.step(type="own_questions"), {"new_question": "How long will I stay?"}
+    ) == link.after(type="own_questions")
     texts = [
-        p.get_text(strip=True) for p in pages.get(base + "9").select(".app-own-question__text")
+        p.get_text(strip=True)
+        for p in pages.get(link.step(type="own_questions")).select(".app-own-question__text")
     ]
     assert texts == ["How long will I stay?"]
 
 
 def test_a_too_long_question_is_refused_and_kept_as_typed(pages: PageClient, app: Flask) -> None:
-    base = start(pages)
+    link = start(pages)
     typed = "Why? " * 250
-    page = pages.post(base + "9", {"new_question": typed, "action": "add"}, status=400)
+    page = pages.post(
+        link.step(type="own_questions"), {"new_question": typed, "action": "add"}, status=400
+    )
     assert "1249 characters long" in text_of(page, ".nhsuk-error-summary")
     assert "1000 characters or fewer" in text_of(page, "#new_question-error")
     assert textarea_value(page.select_one("textarea#new_question")) == typed
@@ -140,26 +147,28 @@ def test_a_too_long_question_is_refused_and_kept_as_typed(pages: PageClient, app
 
 
 def test_an_empty_question_gets_a_clear_message(pages: PageClient) -> None:
-    base = start(pages)
-    page = pages.post(base + "9", {"new_question": "   ", "action": "add"}, status=400)
+    link = start(pages)
+    page = pages.post(
+        link.step(type="own_questions"), {"new_question": "   ", "action": "add"}, status=400
+    )
     assert "Write your question in the box" in text_of(page, "#new_question-error")
 
 
 def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -> None:
-    base = start(pages)
+    link = start(pages)
     form = {
         "rating-have-procedure": "a-lot",
         "rating-good-evidence": "not-sure",
         "concern": ["bleeding", "haemolysis", "not-a-risk"],
         "values_note": "x" * 2001,
     }
-    page = pages.post(base + "8", form, status=400)
+    page = pages.post(link.step(type="values"), form, status=400)
     assert page.select_one("#rating-have-procedure-a-lot").has_attr("checked")
     assert page.select_one("#concern-bleeding").has_attr("checked")
     assert textarea_value(page.select_one("textarea#values_note")) == "x" * 2001
     form["values_note"] = "Getting home for my grandson's wedding"
-    assert pages.post(base + "8", form) == base + "9"
-    page = pages.get(base + "8")
+    assert pages.post(link.step(type="values"), form) == link.after(type="values")
+    page = pages.get(link.step(type="values"))
     assert page.select_one("#rating-good-evidence-not-sure").has_attr("checked")
     assert page.select_one("#concern-haemolysis").has_attr("checked")
     assert not page.select_one("#concern-vascular-damage").has_attr("checked")
@@ -170,25 +179,28 @@ def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -
 
 
 def test_readiness_check_says_whether_more_support_is_needed(pages: PageClient) -> None:
-    base = start(pages)
+    link = start(pages)
     items = ["sure", "understand", "risk-benefit", "encouragement"]
-    pages.post(base + "10", {f"ready-{i}": "yes" for i in items})
-    page = pages.get(base + "10")
+    pages.post(link.step(type="readiness"), {f"ready-{i}": "yes" for i in items})
+    page = pages.get(link.step(type="readiness"))
     assert "yes to all four" in text_of(page, "[role=status]")
-    location = pages.post(base + "10", {**{f"ready-{i}": "yes" for i in items}, "ready-sure": "no"})
-    assert location == base.replace("step/", "review")
+    location = pages.post(
+        link.step(type="readiness"), {**{f"ready-{i}": "yes" for i in items}, "ready-sure": "no"}
+    )
+    assert location == link.after(type="readiness")
     review = pages.get(location)
     assert "need more support" in text_of(review, "main")
 
 
 def test_review_page_shows_everything_with_ways_to_change_it(pages: PageClient) -> None:
-    base = start(pages)
-    pages.post(base + "4", {"ask": "yes"})
+    link = start(pages)
+    pages.post(link.step(id="risks"), {"ask": "yes"})
     pages.post(
-        base + "8", {"rating-family": "a-lot", "concern": ["bleeding"], "values_note": "My dog"}
+        link.step(type="values"),
+        {"rating-family": "a-lot", "concern": ["bleeding"], "values_note": "My dog"},
     )
-    pages.post(base + "9", {"new_question": "Is it painful?", "action": "add"})
-    page = pages.get(base.replace("step/", "review"))
+    pages.post(link.step(type="own_questions"), {"new_question": "Is it painful?", "action": "add"})
+    page = pages.get(link.review())
     questions = text_of(page, ".app-review-questions")
     assert "What are the risks or side effects? How likely are they?" in questions
     assert "Is it painful?" in questions
@@ -196,17 +208,20 @@ def test_review_page_shows_everything_with_ways_to_change_it(pages: PageClient) 
     assert "Having my family involved in the decision Matters a lot" in main
     assert "Bleeding" in main and "My dog" in main
     links = [a["href"] for a in page.select("main a")]
-    assert base + "9" in links and base + "8" in links and base + "10" in links
+    for step_type in ("own_questions", "values", "readiness"):
+        assert link.step(type=step_type) in links, step_type
 
 
 def test_resume_with_the_code_in_any_form(pages: PageClient, app: Flask) -> None:
-    base = start(pages)
-    pages.post(base + "9", {"new_question": "Who will do it?", "action": "add"})
+    link = start(pages)
+    pages.post(
+        link.step(type="own_questions"), {"new_question": "Who will do it?", "action": "add"}
+    )
     code = discussion(app).code
     typed = f" {code[:4].lower()} - {code[4:]} "
     location = pages.post("/en/resume", {"code": typed})
-    assert location == base.replace("step/", "")
-    assert pages.client.get(location).headers["Location"] == base + "1"
+    assert location == link.continue_discussion()
+    assert pages.client.get(location).headers["Location"] == link.first()
 
 
 def test_a_wrong_code_is_explained_in_the_patients_language_and_kept(pages: PageClient) -> None:
@@ -216,24 +231,31 @@ def test_a_wrong_code_is_explained_in_the_patients_language_and_kept(pages: Page
 
 
 def test_coming_back_goes_to_the_first_step_not_yet_seen(pages: PageClient) -> None:
-    base = start(pages)
+    link = start(pages)
     for number in (1, 2, 3):
-        pages.get(base + str(number))
-    assert pages.client.get(base.replace("step/", "")).headers["Location"] == base + "4"
+        pages.get(link.step(number))
+    assert pages.client.get(link.continue_discussion()).headers["Location"] == link.step(4)
 
 
 def test_autosave_keeps_a_question_being_typed(pages: PageClient, app: Flask) -> None:
-    base = start(pages)
+    link = start(pages)
     response = pages.client.post(
-        base + "9", data={"new_question": "Half a quest"}, headers={"X-Autosave": "1"}
+        link.step(type="own_questions"),
+        data={"new_question": "Half a quest"},
+        headers={"X-Autosave": "1"},
     )
     assert response.status_code == 200 and response.get_json() == {"saved": True, "errors": {}}
     assert discussion(app).draft_question == "Half a quest"
     assert (
-        textarea_value(pages.get(base + "9").select_one("textarea#new_question")) == "Half a quest"
+        textarea_value(
+            pages.get(link.step(type="own_questions")).select_one("textarea#new_question")
+        )
+        == "Half a quest"
     )
     too_long = pages.client.post(
-        base + "9", data={"new_question": "x" * 1001}, headers={"X-Autosave": "1"}
+        link.step(type="own_questions"),
+        data={"new_question": "x" * 1001},
+        headers={"X-Autosave": "1"},
     )
     assert too_long.status_code == 422 and "new_question" in too_long.get_json()["errors"]
 
@@ -241,26 +263,31 @@ def test_autosave_keeps_a_question_being_typed(pages: PageClient, app: Flask) ->
 def test_switching_language_saves_the_page_and_keeps_every_answer(
     pages: PageClient, app: Flask
 ) -> None:
-    base = start(pages)
-    pages.post(base + "2", {"ask": "yes"})
-    pages.post(base + "9", {"new_question": "Is it safe for me?", "action": "add"})
-    location = pages.post(
-        base + "9", {"new_question": "Typed before switching", "switch_language": "ur"}
+    link = start(pages)
+    pages.post(link.step(id="what-happens"), {"ask": "yes"})
+    pages.post(
+        link.step(type="own_questions"), {"new_question": "Is it safe for me?", "action": "add"}
     )
-    ur_base = base.replace("/en/", "/ur/")
-    assert location == ur_base + "9"
+    location = pages.post(
+        link.step(type="own_questions"),
+        {"new_question": "Typed before switching", "switch_language": "ur"},
+    )
+    ur_link = link.in_language("ur")
+    assert location == ur_link.step(type="own_questions")
     page = pages.get(location, lang="ur")
     texts = [p.get_text(strip=True) for p in page.select(".app-own-question__text")]
     assert texts == ["Is it safe for me?"]
     assert textarea_value(page.select_one("textarea#new_question")) == "Typed before switching"
     assert page.select_one(".app-own-question__text")["lang"] == "en"
-    assert pages.get(ur_base + "2", lang="ur").select_one("#ask").has_attr("checked")
+    assert (
+        pages.get(ur_link.step(id="what-happens"), lang="ur").select_one("#ask").has_attr("checked")
+    )
     assert discussion(app).language == "ur"
 
 
 def test_urdu_pages_are_right_to_left_and_say_the_translation_is_a_draft(pages: PageClient) -> None:
-    base = start(pages, "ur")
-    page = pages.get(base + "1", lang="ur")
+    link = start(pages, "ur")
+    page = pages.get(link.first(), lang="ur")
     notice = text_of(page, ".app-draft-notice")
     assert re.search(r"[\u0600-\u06FF]", notice), "the draft notice must be in Urdu"
     assert "Draft translation" not in notice
@@ -279,12 +306,12 @@ def test_english_pages_have_no_draft_notice(pages: PageClient) -> None:
 
 
 def test_patient_text_is_escaped(pages: PageClient) -> None:
-    base = start(pages)
+    link = start(pages)
     hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-    pages.post(base + "9", {"new_question": hostile, "action": "add"})
-    html = pages.client.get(base + "9").get_data(as_text=True)
+    pages.post(link.step(type="own_questions"), {"new_question": hostile, "action": "add"})
+    html = pages.client.get(link.step(type="own_questions")).get_data(as_text=True)
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    review = pages.client.get(base.replace("step/", "review")).get_data(as_text=True)
+    review = pages.client.get(link.review()).get_data(as_text=True)
     assert "<img src=x" not in review
 
 
@@ -295,13 +322,13 @@ def test_an_unknown_language_offers_the_supported_ones(pages: PageClient) -> Non
 
 
 def test_an_unknown_link_and_an_expired_link(pages: PageClient, app: Flask) -> None:
-    pages.get("/en/w/not-a-real-token/step/1", status=404)
-    base = start(pages)
+    pages.get(PatientLink("en", "not-a-real-token").first(), status=404)
+    link = start(pages)
     with app.app_context():
         found = db.session.scalars(select(Discussion)).one()
         found.expires_at = dt.datetime(2020, 1, 1)
         db.session.commit()
-    page = pages.get(base + "1", status=410)
+    page = pages.get(link.first(), status=410)
     assert "This link has expired" in text_of(page, "h1")
     assert "not lost" in text_of(page, "main")
 
@@ -324,15 +351,15 @@ def test_about_page_says_where_the_information_comes_from(pages: PageClient) -> 
 def test_every_page_has_a_language_switch_that_names_languages_in_themselves(
     pages: PageClient,
 ) -> None:
-    base = start(pages)
-    for url in (
-        "/en/",
-        "/en/resume",
-        "/en/about/htg492",
-        base + "3",
-        base.replace("step/", "review"),
+    link = start(pages)
+    for address in (
+        url("walkthrough.start", lang="en"),
+        url("walkthrough.resume", lang="en"),
+        url("walkthrough.about", lang="en", procedure="htg492"),
+        link.step(id="benefits"),
+        link.review(),
     ):
-        page = pages.get(url)
+        page = pages.get(address)
         options = page.select(".app-language__list li")
         assert [o.get_text(strip=True) for o in options] == [lang["name"] for lang in LANGUAGES]
 
@@ -341,33 +368,39 @@ def test_every_page_has_a_language_switch_that_names_languages_in_themselves(
 def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
     pages: PageClient, code: str
 ) -> None:
-    base = start(pages)
-    pages.post(base + "2", {"ask": "yes"})
+    link = start(pages)
+    pages.post(link.step(id="what-happens"), {"ask": "yes"})
     pages.post(
-        base + "8", {"rating-checks": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"}
+        link.step(type="values"),
+        {"rating-checks": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"},
     )
-    pages.post(base + "9", {"new_question": "First question", "action": "add"})
-    pages.post(base + "10", {"ready-sure": "yes", "ready-understand": "no"})
-    location = pages.post(base + "9", {"new_question": "Half typed", "switch_language": code})
-    there = base.replace("/en/", f"/{code}/")
-    assert location == there + "9"
+    pages.post(link.step(type="own_questions"), {"new_question": "First question", "action": "add"})
+    pages.post(link.step(type="readiness"), {"ready-sure": "yes", "ready-understand": "no"})
+    location = pages.post(
+        link.step(type="own_questions"), {"new_question": "Half typed", "switch_language": code}
+    )
+    there = link.in_language(code)
+    assert location == there.step(type="own_questions")
     page = pages.get(location, lang=code)
     assert [p.get_text(strip=True) for p in page.select(".app-own-question__text")] == [
         "First question"
     ]
     assert textarea_value(page.select_one("textarea#new_question")) == "Half typed"
-    assert pages.get(there + "2", lang=code).select_one("#ask").has_attr("checked")
-    values = pages.get(there + "8", lang=code)
+    assert (
+        pages.get(there.step(id="what-happens"), lang=code).select_one("#ask").has_attr("checked")
+    )
+    values = pages.get(there.step(type="values"), lang=code)
     assert values.select_one("#rating-checks-a-little").has_attr("checked")
     assert values.select_one("#concern-heart-damage").has_attr("checked")
     assert textarea_value(values.select_one("textarea#values_note")) == "Ĉu?"
-    ready = pages.get(there + "10", lang=code)
+    ready = pages.get(there.step(type="readiness"), lang=code)
     assert ready.select_one("#ready-sure-yes").has_attr("checked")
     assert ready.select_one("#ready-understand-no").has_attr("checked")
     back = pages.post(
-        there + "10", {"ready-sure": "yes", "ready-understand": "no", "switch_language": "en"}
+        there.step(type="readiness"),
+        {"ready-sure": "yes", "ready-understand": "no", "switch_language": "en"},
     )
-    assert back == base + "10"
+    assert back == link.step(type="readiness")
 
 
 def test_guessing_codes_is_throttled_with_a_kind_page_in_the_patients_language(

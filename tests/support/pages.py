@@ -44,7 +44,7 @@ def check_page(html: str, expected_lang: str | None = None) -> BeautifulSoup:
         target = label.get("for")
         assert target and target in ids, f"label points at missing id {target!r}"
         assert label.get_text(strip=True), f"empty label for {target!r}"
-    for tag in page.find_all(attrs={"aria-describedby": True}):
+    for tag in page.select("[aria-describedby]"):
         for ref in str(tag["aria-describedby"]).split():
             assert ref in ids, f"aria-describedby points at missing id {ref!r}"
     for tag in page.find_all(["h1", "h2", "h3", "button", "a", "legend", "dt", "li", "summary"]):
@@ -93,6 +93,11 @@ class PageClient:
         self.last = response
         assert response.status_code == status, f"{response.status_code}, wanted {status}"
         return check_page(response.get_data(as_text=True), lang)
+
+
+def soup(html: str) -> BeautifulSoup:
+    """Parse HTML without checking it (for an answer that is not a whole page)."""
+    return BeautifulSoup(html, "html.parser")
 
 
 def text_of(page: BeautifulSoup, selector: str) -> str:

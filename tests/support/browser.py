@@ -1,0 +1,184 @@
+"""Chromium through Playwright: the browser, and a tablet that audits every page it shows.
+
+Debian's Chromium (never a downloaded one) at tablet size; every request to another host is refused
+and reported; each page looked at is checked with axe-core for WCAG 2.2 A/AA and photographed under
+test-results/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+from flask import Flask
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
+
+from tests.support import database
+from tests.support.database import make_app, serve
+from tests.support.staff import NURSE, add_staff_with_authenticator, authenticator_code
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SHOTS = ROOT / "test-results" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+TABLET: ViewportSize = {"width": 768, "height": 1024}
+# Without the background-networking switches Chromium tries to reach Google's hosts at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Tablet:
+    """A browser context on the app, refusing and recording any request to another host."""
+
+    @property
+    def audit(self) -> bool:
+        """The axe audit and the screenshot look at markup, which is the same whatever the
+        database: they are taken on a test's SQLite run; its PostgreSQL run does the rest."""
+        return database.in_use["backend"] == "sqlite"
+
+    def __init__(
+        self,
+        browser: Browser,
+        server: str,
+        *,
+        locale: str,
+        js: bool = True,
+        viewport: ViewportSize = TABLET,
+    ) -> None:
+        self.server = server
+        self.js = js
+        self.foreign: list[str] = []
+        self.context: BrowserContext = browser.new_context(
+            viewport=viewport, locale=locale, java_script_enabled=js, reduced_motion="reduce"
+        )
+        self.context.route("**/*", self._only_this_app)
+        self.page: Page = self.context.new_page()
+        self.csp_violations: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: (
+                self.csp_violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+    def _only_this_app(self, route, request) -> None:  # type: ignore[no-untyped-def]
+        if urlsplit(request.url).netloc == urlsplit(self.server).netloc:
+            route.continue_()
+        else:
+            self.foreign.append(request.url)
+            route.abort()
+
+    def look(self, name: str, *, lang: str) -> None:
+        """Check the page as a user and an auditor would, and keep a screenshot of it."""
+        page = self.page
+        page.wait_for_load_state("load")
+        expect(page.locator("h1")).to_have_count(1)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page.locator("html")).to_have_attribute(
+            "dir", "rtl" if lang in ("ur", "ar") else "ltr"
+        )
+        # Page scripts, axe included, only run where the reader has JavaScript on.
+        if self.js and self.audit:
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px"
+            # From the app's own static files: the page's CSP forbids inline scripts.
+            page.add_script_tag(url=f"{self.server}/static/vendor/axe/axe.min.js")
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+            )
+            problems = [
+                {
+                    "id": v["id"],
+                    "help": v["help"],
+                    "nodes": [n["html"][:160] for n in v["nodes"][:3]],
+                }
+                for v in result["violations"]
+            ]
+            assert problems == [], f"{name}: " + json.dumps(problems, ensure_ascii=False, indent=1)
+        if self.audit:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        assert self.foreign == [], f"requests to other hosts: {self.foreign}"
+        assert self.csp_violations == [], f"{name}: {self.csp_violations}"
+
+    def continue_(self) -> None:
+        with self.page.expect_navigation():
+            self.page.locator(".app-step-actions button[value=continue]").click()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def sign_in(page: Page, app: Flask, who: tuple[str, str], tablet: Tablet | None = None) -> None:
+    """Both steps, as a person does them, on the sign-in page the browser shows; sets up an
+    authenticator first if the account has none (with a tablet given, looking at each page)."""
+    page.locator("#email").fill(who[0])
+    page.locator("#password").fill(who[1])
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    if "/two-step/code" in page.url:
+        page.locator("#code").fill(authenticator_code(app, who[0]))
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+    elif "/two-step/set-up" in page.url:
+        expect(page.locator(".app-qr svg")).to_be_visible()
+        if tablet:
+            tablet.look("staff-13-two-step-set-up", lang="en")
+        key = (page.locator(".app-secret-key").text_content() or "").replace(" ", "")
+        page.locator("#code").fill(pyotp.TOTP(key).now())
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+        expect(page.locator(".app-recovery-codes li")).to_have_count(10)
+        if tablet:
+            tablet.look("staff-14-recovery-codes", lang="en")
+        with page.expect_navigation():
+            page.get_by_role("link", name="I have saved my recovery codes").click()
+    assert "/two-step/" not in page.url and "/sign-in" not in page.url, page.url
+
+
+def start_as_nurse(page: Page, app: Flask, url: str) -> None:
+    """The nurse signs in on the start page and starts a discussion in English."""
+    page.goto(url + "/staff/discussions/new")
+    sign_in(page, app, NURSE)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+
+
+@contextmanager
+def nurse_on_a_server(database: str, **config: Any) -> Iterator[tuple[Flask, str]]:
+    """An app with these settings and one nurse with an authenticator, served for the browser."""
+    app = make_app(database, WTF_CSRF_ENABLED=True, **config)
+    with app.app_context():
+        add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
+    with serve(app) as url:
+        yield app, url

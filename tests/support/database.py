@@ -1,0 +1,127 @@
+"""An app on its own fresh database per test, and served on 127.0.0.1 for a browser.
+
+Every test that touches the database runs on a SQLite file, and again on PostgreSQL when
+DATABASE_URL points at a PostgreSQL server (`make test` starts one): each test then gets a
+database of its own, created empty and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
+from werkzeug.serving import make_server
+
+from app import create_app
+from tests.support.pages import PageClient
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+POSTGRESQL_SERVER = os.environ.get("DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRESQL_SERVER.startswith("postgresql") else [])
+SECRET_KEY = "test-secret-key-that-is-long-enough-000"
+
+
+def pytest_report_header() -> str:
+    server = make_url(POSTGRESQL_SERVER).render_as_string() if "postgresql" in BACKENDS else ""
+    return f"databases: {', '.join(BACKENDS)} {server}".rstrip()
+
+
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """The URL of an empty database that nothing else uses, removed when the block ends."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / 'test.sqlite3'}"
+        return
+    server = make_url(POSTGRESQL_SERVER)
+    name = f"test_{secrets.token_hex(8)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            # FORCE ends the app's pooled connections, which nothing closes explicitly.
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# The backend of the test running now; the browser tests audit markup on the SQLite run only.
+in_use = {"backend": "sqlite"}
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    in_use["backend"] = request.param
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+    in_use["backend"] = "sqlite"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with fresh_database(request.param, tmp_path_factory.mktemp("database")) as url:
+        yield url
+
+
+def make_app(database: str, **config: Any) -> Flask:
+    """The app on this database, migrated with the real migrations; CSRF off unless told."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": database,
+            "WTF_CSRF_ENABLED": False,
+            **config,
+        }
+    )
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return app
+
+
+@pytest.fixture
+def app(database: str) -> Flask:
+    return make_app(database)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def pages(client: FlaskClient) -> PageClient:
+    return PageClient(client)
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """The app served on 127.0.0.1 in a thread; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def live_server(database: str) -> Iterator[str]:
+    """The app served on 127.0.0.1 for the browser, with CSRF on as in real use."""
+    with serve(make_app(database, WTF_CSRF_ENABLED=True)) as url:
+        yield url

@@ -1,0 +1,75 @@
+"""Staff accounts with two-step sign-in set up, and signing in through the pages."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from companion.models import db
+from companion.staff.accounts import add_staff, find_staff
+from tests.support.database import make_app
+from tests.support.walkthrough import url
+
+NURSE = ("nurse@example.org", "correct-battery-horse-9")
+CLINICIAN = ("doctor@example.org", "another-long-phrase-77")
+ADMIN = ("admin@example.org", "keeper-of-the-audit-trail-5")
+
+# Test accounts share one authenticator key; each account still refuses a code used before.
+AUTHENTICATOR_KEY = pyotp.random_base32()
+
+
+def add_staff_with_authenticator(email: str, role: str, password: str, name: str = "") -> None:
+    """A staff account that has set up two-step sign-in already (call inside an app context)."""
+    member = add_staff(email, role, password, name)
+    member.totp_secret = AUTHENTICATOR_KEY
+    db.session.commit()
+
+
+def authenticator_code(app: Flask, email: str, key: str = AUTHENTICATOR_KEY) -> str:
+    """What the person's authenticator app shows: a code for a time step not yet used."""
+    with app.app_context():
+        member = find_staff(email)
+        last = member.totp_last_step if member else None
+    totp = pyotp.TOTP(key)
+    now = totp.timecode(time.time())
+    step = next(s for s in (now - 1, now, now + 1) if last is None or s > last)
+    return totp.generate_otp(step)
+
+
+def sign_in(client: FlaskClient, email: str, password: str) -> TestResponse:
+    """Both steps of a staff sign-in; returns the last answer (a redirect when it worked)."""
+    response = client.post(url("staff.sign_in"), data={"email": email, "password": password})
+    code_page = url("two_step.code")
+    if code_page in response.headers.get("Location", ""):
+        code = authenticator_code(client.application, email)
+        response = client.post(code_page, data={"code": code})
+    return response
+
+
+def start_discussion(client: FlaskClient, language: str = "bn", label: str = "AB 123") -> int:
+    """A signed-in member of staff starts a discussion; returns its id."""
+    response = client.post(
+        url("staff.new_discussion"),
+        data={"procedure": "htg492", "language": language, "patient_label": label},
+    )
+    match = re.fullmatch(r"/staff/discussions/(\d+)/ready", response.headers["Location"])
+    assert match, response.headers.get("Location")
+    return int(match.group(1))
+
+
+def signed_in_with_discussion(
+    database: str, language: str, label: str, role: str = "clinician"
+) -> tuple[Flask, FlaskClient, int]:
+    """An app, a signed-in client (a clinician unless told), and a discussion they started."""
+    app = make_app(database)
+    email = f"{role}@example.org"
+    with app.app_context():
+        add_staff_with_authenticator(email, role, "another-long-phrase-77", f"Test {role}")
+    client = app.test_client()
+    sign_in(client, email, "another-long-phrase-77")
+    return app, client, start_discussion(client, language, label)
