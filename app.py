@@ -16,7 +16,16 @@ from companion.patient import views as patient_views
 from companion.staff import sessions as staff_sessions
 from companion.staff import two_step
 from companion.staff import views as staff_views
-from companion.web import assets, compression, csrf, limits, security, site, templating
+from companion.web import (
+    assets,
+    compression,
+    csrf,
+    limits,
+    security,
+    site,
+    templating,
+    transactions,
+)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -51,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
     db.init_app(app)
+    transactions.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     staff_sessions.init_app(app)

@@ -1,6 +1,8 @@
 """The audit trail: who signed in, viewed, edited, handed over, printed or finalised what, and when.
 
-Entries name actions, discussions and fields, never anything a patient or staff member wrote.
+Entries name actions, discussions and fields, never anything a patient or staff member wrote. An
+entry is written with the rest of its request (or command), in the same commit: an action that is
+rolled back leaves no entry claiming it happened.
 """
 
 from __future__ import annotations
@@ -48,4 +50,3 @@ def record(
             detail=detail[:200],
         )
     )
-    db.session.commit()

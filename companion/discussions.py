@@ -1,4 +1,7 @@
-"""Starting, finding and recording a discussion: every answer is written when it is given."""
+"""Starting, finding and recording a discussion: every answer is written when it is given.
+
+These add to the database session; the request that gave the answer commits it (web/transactions).
+"""
 
 from __future__ import annotations
 
@@ -77,7 +80,7 @@ def start_discussion(
         expires_at=utcnow() + dt.timedelta(days=link_days),
     )
     db.session.add(discussion)
-    db.session.commit()
+    db.session.flush()  # its id, for the pages that follow
     return discussion
 
 
@@ -99,7 +102,6 @@ def is_expired(discussion: Discussion) -> bool:
 def record_visit(discussion: Discussion, step_id: str) -> None:
     if not any(v.step_id == step_id for v in discussion.step_visits):
         discussion.step_visits.append(StepVisit(step_id=step_id))
-        db.session.commit()
 
 
 def mark_question(discussion: Discussion, question_id: str, wanted: bool) -> None:

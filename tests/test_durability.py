@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from companion import discussions
+from companion.models import db
 from tests.support.database import make_app
 from tests.support.waiting import eventually
 from tests.support.walkthrough import PatientLink
@@ -153,6 +154,7 @@ def test_fifty_tablets_lose_nothing_under_load_or_a_sigkill(database: str, tmp_p
         tokens = [
             discussions.start_discussion("htg492", "en", link_days=1).token for _ in range(TABLETS)
         ]
+        db.session.commit()
     log = tmp_path / "gunicorn.log"
 
     # 1. Load: every save acknowledged and stored, no "database is locked".

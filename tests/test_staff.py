@@ -144,6 +144,7 @@ def set_up_authenticator(pages: PageClient) -> tuple[str, list[str]]:
 def test_a_new_clinician_sets_up_an_authenticator_before_seeing_anything(app: Flask) -> None:
     with app.app_context():
         add_staff("new.doctor@example.org", "clinician", "a perfectly long secret phrase", "Dr New")
+        db.session.commit()
     pages = PageClient(app.test_client())
     location = pages.post(
         "/staff/sign-in",
@@ -242,6 +243,7 @@ def test_nurses_need_two_step_unless_the_trust_makes_it_optional(database: str) 
         with app.app_context():
             add_staff(f"{setting}.nurse@example.org", "nurse", NURSE[1], "Nurse")
             add_staff(f"{setting}.doctor@example.org", "clinician", CLINICIAN[1], "Doctor")
+            db.session.commit()
         for email, password, expected in (
             (f"{setting}.nurse@example.org", NURSE[1], nurse_goes_to),
             (f"{setting}.doctor@example.org", CLINICIAN[1], "/staff/two-step/set-up"),

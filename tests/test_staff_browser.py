@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, expect
 
+from companion.models import db
 from companion.staff.accounts import add_staff
 from tests.support.browser import Tablet, nurse_on_a_server, sign_in, start_as_nurse
 from tests.support.database import make_app, serve
@@ -25,6 +26,7 @@ def staff_app(database: str) -> Flask:
     with app.app_context():
         add_staff_with_authenticator(NURSE[0], "nurse", NURSE[1], "Sam Nurse")
         add_staff(CLINICIAN[0], "clinician", CLINICIAN[1], "Dr Ada Clinician")
+        db.session.commit()
     return app
 
 

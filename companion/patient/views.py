@@ -28,10 +28,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import discussions
 from ..content import ContentPack, Step, packs
 from ..i18n import _, current_language, languages
-from ..models import Discussion, db
+from ..models import Discussion
 from ..web.csrf import always_allowed
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from ..web.limits import code_guess_key, limiter
+from . import answers
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
 
@@ -182,69 +183,6 @@ def current_answers(discussion: Discussion) -> dict[str, Any]:
     }
 
 
-def text_problem(text: str, limit: int) -> Markup | None:
-    """Why a piece of the patient's text cannot be stored as typed, or None."""
-    if len(text) > limit:
-        return too_long(len(text), limit)
-    if discussions.has_forbidden_characters(text):
-        return _(
-            "This contains characters that cannot be saved. Please type it again without them."
-        )
-    return None
-
-
-def too_long(count: int, limit: int) -> Markup:
-    return _(
-        "This is %(count)s characters long. Please shorten it to %(limit)s characters or fewer.",
-        count=count,
-        limit=limit,
-    )
-
-
-def save_step(discussion: Discussion, step: Step, form: Any) -> dict[str, Markup]:
-    """Store what the form says for this step; return error messages by field name.
-
-    Valid answers are stored even when another field on the page is refused, so nothing the patient
-    gave is lost.
-    """
-    errors: dict[str, Markup] = {}
-    if step.question is not None:
-        discussions.mark_question(discussion, step.question.id, form.get("ask") == "yes")
-    if step.type == "values":
-        for statement in step.statements:
-            rating = form.get(f"rating-{statement.id}")
-            if rating in discussions.VALUE_RATINGS:
-                discussions.rate_value(discussion, statement.id, rating)
-        pack = packs()[discussion.procedure]
-        known = {risk.id for risk in pack.risks}
-        discussions.set_risk_concerns(discussion, set(form.getlist("concern")) & known)
-        note = form.get("values_note", "").strip()
-        problem = text_problem(note, discussions.VALUES_NOTE_MAX_CHARS)
-        if problem:
-            errors["values_note"] = problem
-        else:
-            discussion.values_note = note
-    if step.type == "readiness":
-        for item in step.items:
-            answer = form.get(f"ready-{item.id}")
-            if answer in discussions.READINESS_ANSWERS:
-                discussions.answer_readiness(discussion, item.id, answer)
-    if step.type == "own_questions":
-        text = form.get("new_question", "").strip()
-        problem = text_problem(text, discussions.QUESTION_MAX_CHARS)
-        if problem:
-            errors["new_question"] = problem
-        elif is_autosave() or form.get("switch_language"):
-            # Not yet added by the patient: keep it in the box, in any language.
-            discussion.draft_question = text
-        elif text:
-            discussions.add_question(discussion, text, current_language().code)
-        elif form.get("action") == "add":
-            errors["new_question"] = _("Write your question in the box before you add it.")
-    db.session.commit()
-    return errors
-
-
 def typed_answers(step: Step, form: Any, stored: dict[str, Any]) -> dict[str, Any]:
     answers = dict(stored)
     if step.question is not None:
@@ -272,14 +210,20 @@ def step(token: str, number: int) -> ViewResult:
     step = pack.steps[number - 1]
     errors: dict[str, Markup] = {}
     if request.method == "POST":
-        errors = save_step(discussion, step, request.form)
+        errors = answers.answer_step(
+            discussion,
+            pack,
+            step,
+            request.form,
+            language=current_language().code,
+            still_typing=is_autosave() or bool(request.form.get("switch_language")),
+        )
         if is_autosave():
             return jsonify(saved=not errors, errors=errors), (422 if errors else 200)  # type: ignore[return-value]
         switch_to = languages().get(request.form.get("switch_language", ""))
         if not errors:
             if switch_to is not None:
-                discussion.language = switch_to.code
-                db.session.commit()
+                answers.switch_language(discussion, switch_to.code)
                 return redirect(url_for(".step", lang=switch_to.code, token=token, number=number))
             if request.form.get("action") == "add":
                 return redirect(url_for(".step", token=token, number=number) + "#your-questions")
@@ -287,11 +231,11 @@ def step(token: str, number: int) -> ViewResult:
                 return redirect(url_for(".review", token=token))
             return redirect(url_for(".step", token=token, number=number + 1))
     discussions.record_visit(discussion, step.id)
-    answers = current_answers(discussion)
+    shown = current_answers(discussion)
     if request.form:
         # Show what was typed, not what is stored: a refused input can be corrected in place,
         # and a form that came back unsent (token expired) shows every answer as it was left.
-        answers = typed_answers(step, request.form, answers)
+        shown = typed_answers(step, request.form, shown)
     score = None
     if step.type == "readiness":
         score = discussions.readiness_score(discussion, tuple(i.id for i in step.items))
@@ -302,7 +246,7 @@ def step(token: str, number: int) -> ViewResult:
         step=step,
         number=number,
         total=len(pack.steps),
-        answers=answers,
+        answers=shown,
         errors=errors,
         score=score,
         just_started=request.args.get("started") == "1",
@@ -320,14 +264,8 @@ def edit_question(token: str, question_id: int) -> ViewResult:
     text = request.form.get("text", question.text)  # as typed, when a form comes back unsent
     if request.method == "POST":
         text = request.form.get("text", "").strip()
-        if not text:
-            error = _("Write your question in the box, or go back to keep it as it was.")
-        elif problem := text_problem(text, discussions.QUESTION_MAX_CHARS):
-            error = problem
-        else:
-            question.text = text
-            question.language = current_language().code
-            db.session.commit()
+        error = answers.reword_question(question, text, current_language().code)
+        if error is None:
             return redirect(back)
     return render_template(
         "walkthrough/edit_question.html", question=question, text=text, error=error, back=back
@@ -341,8 +279,7 @@ def remove_question(token: str, question_id: int) -> ViewResult:
     number = pack.step_number(pack.step_of_type("own_questions").id)
     back = url_for(".step", token=token, number=number) + "#your-questions"
     if request.method == "POST":
-        discussion.patient_questions.remove(question)
-        db.session.commit()
+        answers.remove_question(discussion, question)
         return redirect(back)
     return render_template("walkthrough/remove_question.html", question=question, back=back)
 

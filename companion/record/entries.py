@@ -13,7 +13,7 @@ from typing import Any
 
 from ..content import ContentPack
 from ..discussions import answer_readiness, has_forbidden_characters
-from ..models import Amendment, Discussion, RecordItem, StaffMember, db, utcnow
+from ..models import Amendment, Discussion, RecordItem, StaffMember, utcnow
 
 TEXT_LIMIT = 4000
 CHOICES: dict[str, dict[str, str]] = {
@@ -101,6 +101,22 @@ def options(name: str) -> list[tuple[str, str, dict[str, str]]]:
 
 class RecordLocked(Exception):
     """The record has been signed off; change it by amendment."""
+
+
+class NotSignedOff(Exception):
+    """The record has not been signed off yet: change it directly, not by amendment."""
+
+
+class MayNotSignOff(Exception):
+    """Only a clinician or an admin signs off a record."""
+
+
+SIGNING_ROLES = ("clinician", "admin")
+
+
+def may_sign_off(staff: StaffMember) -> bool:
+    """Only clinicians and admins sign off a consent-discussion record."""
+    return staff.role in SIGNING_ROLES
 
 
 @dataclass
@@ -227,17 +243,17 @@ def save(
     if result.changed:
         apply(discussion, pack, values)
         discussion.record_version += 1
-        db.session.commit()
     return result
 
 
 def finalise(discussion: Discussion, staff: StaffMember, name: str, role: str) -> None:
+    if not may_sign_off(staff):
+        raise MayNotSignOff
     if discussion.finalised_at is not None:
         raise RecordLocked
     discussion.finalised_at = utcnow()
     discussion.finalised_by = name
     discussion.finalised_role = role
-    db.session.commit()
 
 
 def amendable_fields(discussion: Discussion, pack: ContentPack) -> dict[str, str]:
@@ -256,6 +272,9 @@ def amend(
     after: str,
     reason: str,
 ) -> dict[str, str]:
+    """Amend a signed-off record beside the original; NotSignedOff before sign-off."""
+    if discussion.finalised_at is None:
+        raise NotSignedOff
     errors = {}
     fields = amendable_fields(discussion, pack)
     if field_name not in fields:
@@ -281,5 +300,4 @@ def amend(
             reason=reason.strip(),
         )
     )
-    db.session.commit()
     return {}

@@ -30,7 +30,6 @@ def purge(older_than_days: int) -> int:
     old = db.session.scalars(select(Discussion).where(Discussion.created_at < cutoff)).all()
     for discussion in old:
         db.session.delete(discussion)
-    db.session.commit()
     audit.record("purge", detail=f"{len(old)} discussions started before {cutoff:%Y-%m-%d}")
     return len(old)
 
@@ -59,4 +58,6 @@ def purge_command(days: int | None) -> None:
     keep = days if days is not None else current_app.config["RETENTION_DAYS"]
     if keep < 1:
         raise click.BadParameter("must be at least 1", param_hint="--days")
-    click.echo(f"Purged {purge(keep)} discussions started more than {keep} days ago.")
+    purged = purge(keep)
+    db.session.commit()
+    click.echo(f"Purged {purged} discussions started more than {keep} days ago.")

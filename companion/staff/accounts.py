@@ -84,7 +84,7 @@ def add_staff(email: str, role: str, password: str, name: str = "") -> StaffMemb
         password_hash=hash_password(password),
     )
     db.session.add(member)
-    db.session.commit()
+    db.session.flush()  # its id, for what is set up next
     return member
 
 
@@ -106,6 +106,7 @@ def add_command(email: str, role: str, name: str, password_stdin: bool) -> None:
         member = add_staff(email, role, password, name)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
+    db.session.commit()
     click.echo(f"Added {member.email} ({member.role}).")
 
 
@@ -143,6 +144,7 @@ def reset_two_step_command(email: str) -> None:
     member = existing_staff(email)
     totp.reset(member)
     audit.record("two-step-reset", staff=member)
+    db.session.commit()
     click.echo(f"Reset two-step sign-in for {member.email}; they set it up again at next sign-in.")
 
 

@@ -60,7 +60,6 @@ def absolute_limit() -> dt.timedelta:
 def start_session(member: StaffMember) -> SignedInStaff:
     record = StaffSession(id=secrets.token_urlsafe(32), staff_id=member.id)
     db.session.add(record)
-    db.session.commit()
     session.clear()
     user = SignedInStaff(member, record.id, utcnow() + idle_limit())
     login_user(user, remember=False)
@@ -75,7 +74,6 @@ def end_session(session_id: str | None) -> None:
             .where(StaffSession.id == session_id, StaffSession.ended_at.is_(None))
             .values(ended_at=utcnow())
         )
-        db.session.commit()
     logout_user()
     session.clear()
 
@@ -100,11 +98,9 @@ def load_signed_in(session_id: str) -> SignedInStaff | None:
         return None
     if now >= expires_at(record):
         record.ended_at = now
-        db.session.commit()
         return None
     if now - record.last_seen_at > TOUCH_EVERY:
         record.last_seen_at = now
-        db.session.commit()
     return SignedInStaff(record.staff, record.id, expires_at(record))
 
 

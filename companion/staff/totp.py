@@ -13,7 +13,7 @@ import time
 import pyotp
 
 from ..discussions import CODE_ALPHABET, normalise_code
-from ..models import RecoveryCode, StaffMember, db, utcnow
+from ..models import RecoveryCode, StaffMember, utcnow
 from .sessions import end_all_sessions
 
 RECOVERY_CODE_COUNT = 10
@@ -60,7 +60,6 @@ def use_recovery_code(member: StaffMember, typed: str) -> bool:
     for recovery in member.recovery_codes:
         if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, wanted):
             recovery.used_at = utcnow()
-            db.session.commit()
             return True
     return False
 
@@ -75,4 +74,3 @@ def reset(member: StaffMember) -> None:
     member.totp_last_step = None
     member.recovery_codes = []
     end_all_sessions(member)
-    db.session.commit()

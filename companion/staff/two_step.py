@@ -138,7 +138,6 @@ def set_up() -> ViewResult:
         if step is not None:
             member.totp_secret, member.totp_last_step = secret, step
             codes = new_recovery_codes(member)
-            db.session.commit()
             session.pop(SETUP_SECRET, None)
             audit.record("two-step-set-up", staff=member)
             next_path = url_for("staff.dashboard") if signed_in else finish(member)
@@ -171,7 +170,6 @@ def renew_recovery_codes() -> ViewResult:
         return sign_in_again()
     member = current_user.member
     codes = new_recovery_codes(member)
-    db.session.commit()
     audit.record("recovery-codes-renewed", staff=member)
     return render_template(
         "staff/recovery_codes.html", codes=codes, next_path=url_for("staff.dashboard")

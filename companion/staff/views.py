@@ -282,7 +282,7 @@ def record_page(
         record=entries,
         amendable=entries.amendable_fields(discussion, pack),
         amendment_errors=amendment_errors or {},
-        can_finalise=current_user.role in ("clinician", "admin"),
+        can_finalise=entries.may_sign_off(current_user.member),
         questions_by_id={q.id: q for q in pack.questions},
         choice_options=entries.options,
         status_options=[(k, v, {}) for k, v in entries.QUESTION_STATUSES.items()],
@@ -342,7 +342,7 @@ def record_save(discussion_id: int) -> ViewResult:
 @login_required
 def finalise(discussion_id: int) -> ViewResult:
     discussion = load(discussion_id)
-    if current_user.role not in ("clinician", "admin"):
+    if not entries.may_sign_off(current_user.member):
         abort(403)
     if request.form.get("confirm") != "yes":
         return record_page(discussion, status=400)
@@ -358,16 +358,17 @@ def finalise(discussion_id: int) -> ViewResult:
 @login_required
 def amend(discussion_id: int) -> ViewResult:
     discussion = load(discussion_id)
-    if discussion.finalised_at is None:
+    try:
+        errors = entries.amend(
+            discussion,
+            pack_of(discussion),
+            current_user.member,
+            request.form.get("field", ""),
+            request.form.get("after", ""),
+            request.form.get("reason", ""),
+        )
+    except entries.NotSignedOff:
         abort(409)
-    errors = entries.amend(
-        discussion,
-        pack_of(discussion),
-        current_user.member,
-        request.form.get("field", ""),
-        request.form.get("after", ""),
-        request.form.get("reason", ""),
-    )
     if errors:
         return record_page(discussion, amendment_errors=errors, status=400)
     audit.record("amend", discussion, detail=request.form.get("field", "")[:64])

@@ -1,0 +1,107 @@
+"""What a step of the walkthrough accepts from the patient, and keeping it.
+
+No request in here: the view reads the form and says how it was sent; these functions check the
+answers, keep every valid one (even when another on the same page is refused, so nothing the
+patient gave is lost) and return what was refused, with a message for the patient. The request
+commits what they add (web/transactions).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+from .. import discussions
+from ..content import ContentPack, Step
+from ..i18n import _
+from ..models import Discussion, PatientQuestion
+
+
+def text_problem(text: str, limit: int) -> Markup | None:
+    """Why a piece of the patient's text cannot be stored as typed, or None."""
+    if len(text) > limit:
+        return too_long(len(text), limit)
+    if discussions.has_forbidden_characters(text):
+        return _(
+            "This contains characters that cannot be saved. Please type it again without them."
+        )
+    return None
+
+
+def too_long(count: int, limit: int) -> Markup:
+    return _(
+        "This is %(count)s characters long. Please shorten it to %(limit)s characters or fewer.",
+        count=count,
+        limit=limit,
+    )
+
+
+def answer_step(
+    discussion: Discussion,
+    pack: ContentPack,
+    step: Step,
+    form: MultiDict[str, str],
+    *,
+    language: str,
+    still_typing: bool,
+) -> dict[str, Markup]:
+    """Keep what the patient answered on this step; return what was refused, by field name.
+
+    `still_typing` is true for an autosave and a language switch: a question in the box is kept as
+    a draft, not yet added to the patient's questions.
+    """
+    errors: dict[str, Markup] = {}
+    if step.question is not None:
+        discussions.mark_question(discussion, step.question.id, form.get("ask") == "yes")
+    if step.type == "values":
+        for statement in step.statements:
+            rating = form.get(f"rating-{statement.id}")
+            if rating in discussions.VALUE_RATINGS:
+                discussions.rate_value(discussion, statement.id, rating)
+        known = {risk.id for risk in pack.risks}
+        discussions.set_risk_concerns(discussion, set(form.getlist("concern")) & known)
+        note = form.get("values_note", "").strip()
+        problem = text_problem(note, discussions.VALUES_NOTE_MAX_CHARS)
+        if problem:
+            errors["values_note"] = problem
+        else:
+            discussion.values_note = note
+    if step.type == "readiness":
+        for item in step.items:
+            answer = form.get(f"ready-{item.id}")
+            if answer in discussions.READINESS_ANSWERS:
+                discussions.answer_readiness(discussion, item.id, answer)
+    if step.type == "own_questions":
+        text = form.get("new_question", "").strip()
+        problem = text_problem(text, discussions.QUESTION_MAX_CHARS)
+        if problem:
+            errors["new_question"] = problem
+        elif still_typing:
+            # Not yet added by the patient: keep it in the box, in any language.
+            discussion.draft_question = text
+        elif text:
+            discussions.add_question(discussion, text, language)
+        elif form.get("action") == "add":
+            errors["new_question"] = _("Write your question in the box before you add it.")
+    return errors
+
+
+def reword_question(question: PatientQuestion, typed: str, language: str) -> Markup | None:
+    """Change one of the patient's own questions; return why not, or None when changed."""
+    text = typed.strip()
+    if not text:
+        return _("Write your question in the box, or go back to keep it as it was.")
+    if problem := text_problem(text, discussions.QUESTION_MAX_CHARS):
+        return problem
+    question.text = text
+    question.language = language
+    return None
+
+
+def remove_question(discussion: Discussion, question: PatientQuestion) -> None:
+    discussion.patient_questions.remove(question)
+
+
+def switch_language(discussion: Discussion, language: str) -> None:
+    """The patient reads on in another language; every answer stays as it is."""
+    discussion.language = language
