@@ -49,7 +49,8 @@ lint: $(STAMPS)/python
 typecheck: $(STAMPS)/python
 	$(UV) run --frozen mypy
 
-# Not part of `make test`: a benchmark reports, it does not pass or fail (see README).
+# A benchmark reports, it does not pass or fail (see README); `make test` runs the same harness at
+# tiny counts (`bench/run.py --smoke`, tests/test_bench.py) so that it cannot stop working unseen.
 bench: setup
 	$(UV) run --frozen python bench/run.py
 

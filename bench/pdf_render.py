@@ -1,16 +1,21 @@
 """PDF render times: the clinician's copy of the demonstration record in every language, warm,
 beside a one-line WeasyPrint document rendered in the same process (the baseline).
 
-Run with `make bench` (or `uv run python bench/pdf_render.py`). Figures vary with the machine's
-load, so compare each language with the baseline measured in the same run.
+Run with `make bench` (or `uv run python bench/pdf_render.py [--json] [--runs N] [LANG ...]`).
+Figures vary with the machine's load, so compare each language with the baseline measured in the
+same run.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -22,11 +27,8 @@ from companion.i18n import languages
 from companion.record import pdf
 from companion.record.summary import build
 
-RUNS = 20
 
-
-def timed(render: object, runs: int = RUNS) -> tuple[float, float]:
-    assert callable(render)
+def timed(render: Callable[[], object], runs: int) -> tuple[float, float]:
     render()  # warm: fonts, stylesheet and layout caches
     samples = []
     for _ in range(runs):
@@ -37,22 +39,38 @@ def timed(render: object, runs: int = RUNS) -> tuple[float, float]:
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
-def main() -> None:
+def measure(codes: list[str], runs: int) -> dict[str, Any]:
     app = create_app({"TESTING": True})
     pack = next(iter(app.extensions["companion.packs"].values()))
-    rows = []
+    result: dict[str, Any] = {"runs": runs, "languages": {}}
     with app.test_request_context("/"):
         font_config = pdf.font_configuration()
-        baseline = timed(lambda: HTML(string="<p>Hello</p>").write_pdf(font_config=font_config))
-        for code in languages():
+        result["baseline"] = timed(
+            lambda: HTML(string="<p>Hello</p>").write_pdf(font_config=font_config), runs
+        )
+        for code in codes or list(languages()):
             summary = build(demo_discussion(pack, code), pack, "clinician", is_demo=True)
-            rows.append((code, *timed(lambda s=summary: pdf.render(s))))
-    print(f"PDF render, clinician's copy, {RUNS} warm renders each (ms)\n")
+            result["languages"][code] = timed(lambda s=summary: pdf.render(s), runs)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--runs", type=int, default=20, help="warm renders per language")
+    parser.add_argument("languages", nargs="*", help="language codes (default: all)")
+    arguments = parser.parse_args()
+    result = measure(arguments.languages, arguments.runs)
+    if arguments.json:
+        print(json.dumps(result))
+        return
+    print(f"PDF render, clinician's copy, {arguments.runs} warm renders each (ms)\n")
     print("| language | median | p95 | median ÷ baseline |")
     print("| --- | ---: | ---: | ---: |")
-    print(f"| one-line WeasyPrint baseline | {baseline[0]:.1f} | {baseline[1]:.1f} | 1.0 |")
-    for code, median, p95 in rows:
-        print(f"| {code} | {median:.1f} | {p95:.1f} | {median / baseline[0]:.1f} |")
+    base = result["baseline"]
+    print(f"| one-line WeasyPrint baseline | {base[0]:.1f} | {base[1]:.1f} | 1.0 |")
+    for code, (median, p95) in result["languages"].items():
+        print(f"| {code} | {median:.1f} | {p95:.1f} | {median / base[0]:.1f} |")
 
 
 if __name__ == "__main__":

@@ -4,15 +4,22 @@ Starts the app and a bare Flask "hello world" under gunicorn (2 sync workers) on
 a temporary database, loads them from 16 client threads (bounded in requests and seconds, only
 to 127.0.0.1), renders the record in every language, counts page weight in Chromium, and prints a
 markdown table. These machines are shared and noisy: read the ratios, not the raw numbers.
+
+Staff sign in as people do: password, then a code from the account's authenticator key (the bench
+makes the account and its key itself). `--smoke` runs the same stages at tiny counts in seconds;
+the test suite runs it (tests/test_bench.py), so a change that breaks the bench fails the suite.
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
+import json
 import os
 import re
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -23,14 +30,34 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
+
+import pyotp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CLIENTS = 16
-MAX_REQUESTS = 3000
-MAX_SECONDS = 15.0
 STAFF = ("load.tester@example.org", "lighthouse-kettle-violet-42")
+LANGUAGES = re.findall(
+    r"code: *([A-Za-z-]+)", (ROOT / "translations" / "languages.yaml").read_text(encoding="utf-8")
+)
+
+
+class Settings:
+    """How much to measure: the full run, or a smoke run of every stage at tiny counts."""
+
+    def __init__(self, smoke: bool) -> None:
+        self.smoke = smoke
+        self.clients = 2 if smoke else 16
+        self.max_requests = 20 if smoke else 3000
+        self.max_seconds = 2.0 if smoke else 15.0
+        self.startup_runs = 1 if smoke else 5
+        # Every language's PDF through the workers (memory), then the render times in-process.
+        self.pdf_languages = ["en"] if smoke else LANGUAGES
+        self.pdf_runs = 1 if smoke else 20
+        self.weight_pages = 1 if smoke else None  # None: every page
+
+
+SETTINGS = Settings(smoke=False)
 
 
 def free_port() -> int:
@@ -80,6 +107,7 @@ class Client:
     def __init__(self, port: int) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         self.cookies: dict[str, str] = {}
+        self.last_location = ""
 
     def request(
         self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
@@ -93,6 +121,8 @@ class Client:
         self.connection.request(method, path, body=body, headers=all_headers)
         response = self.connection.getresponse()
         data = response.read()
+        location = urlsplit(response.getheader("Location") or "")
+        self.last_location = location.path + (f"?{location.query}" if location.query else "")
         for header in response.msg.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]
@@ -106,15 +136,15 @@ class Client:
 
 
 def load(port: int, prepare: Callable[[Client, int], Callable[[], int]]) -> dict[str, float]:
-    """CLIENTS threads share a budget of MAX_REQUESTS requests and MAX_SECONDS seconds."""
+    """SETTINGS.clients threads share a budget of requests and seconds."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    budget = [MAX_REQUESTS]
-    clients = [Client(port) for _ in range(CLIENTS)]
+    budget = [SETTINGS.max_requests]
+    clients = [Client(port) for _ in range(SETTINGS.clients)]
     actions = [prepare(client, i) for i, client in enumerate(clients)]
     start = time.perf_counter()
-    deadline = start + MAX_SECONDS
+    deadline = start + SETTINGS.max_seconds
 
     def run(action: Callable[[], int]) -> None:
         nonlocal errors
@@ -146,15 +176,16 @@ def load(port: int, prepare: Callable[[Client, int], Callable[[], int]]) -> dict
     }
 
 
-def prepare_database(env: dict[str, str]) -> list[str]:
-    """Migrate a fresh database, add a staff account and one discussion per simulated tablet."""
+def prepare_database(env: dict[str, str], database: Path) -> str:
+    """Migrate a fresh database and add a clinician with two-step sign-in set up; returns the
+    authenticator key, made here as the person's phone would hold it."""
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run(
         [*flask, "db", "upgrade"],
         cwd=ROOT,
         env={**os.environ, **env},
         check=True,
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
     )
     subprocess.run(
         [*flask, "staff", "add", STAFF[0], "--role", "clinician", "--password-stdin"],
@@ -163,27 +194,61 @@ def prepare_database(env: dict[str, str]) -> list[str]:
         input=STAFF[1] + "\n",
         text=True,
         check=True,
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
     )
-    script = (
-        "from app import create_app\nfrom companion import discussions\n"
-        "from companion.i18n import languages\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        f"    for i in range({CLIENTS}):\n"
-        "        code = list(languages())[i % 12]\n"
-        "        d = discussions.start_discussion('htg492', code, link_days=30)\n"
-        "        print(d.token)\n"
+    key = pyotp.random_base32()
+    with sqlite3.connect(database) as connection:
+        changed = connection.execute(
+            "UPDATE staff_member SET totp_secret = ? WHERE email = ?", (key, STAFF[0])
+        ).rowcount
+    assert changed == 1, "the bench's staff account was not made"
+    return key
+
+
+def sign_in(port: int, key: str) -> Client:
+    """Both steps, as staff do: email and password, then the authenticator's current code."""
+    staff = Client(port)
+    token = staff.csrf("/staff/sign-in")
+    status, _ = staff.request(
+        "POST",
+        "/staff/sign-in",
+        urlencode({"csrf_token": token, "email": STAFF[0], "password": STAFF[1]}),
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-        text=True,
+    assert status == 302, f"sign-in: the password step answered {status}"
+    token = staff.csrf("/staff/two-step/code")
+    code = pyotp.TOTP(key).now()
+    status, _ = staff.request(
+        "POST", "/staff/two-step/code", urlencode({"csrf_token": token, "code": code})
     )
-    return out.stdout.split()
+    assert status == 302, f"sign-in: the authenticator code step answered {status}"
+    status, _ = staff.request("GET", "/staff/")
+    assert status == 200, f"sign-in: the staff dashboard answered {status} after signing in"
+    return staff
+
+
+def start_discussions(staff: Client, count: int) -> list[tuple[int, str]]:
+    """(discussion id, patient token) for each simulated tablet, languages in turn."""
+    started = []
+    for i in range(count):
+        language = LANGUAGES[i % len(LANGUAGES)]
+        token = staff.csrf("/staff/discussions/new")
+        form = {"csrf_token": token, "procedure": "htg492", "language": language}
+        status, _ = staff.request("POST", "/staff/discussions/new", urlencode(form))
+        assert status == 302, f"starting a discussion answered {status}"
+        location = staff.last_location
+        status, page = staff.request("GET", location)
+        match = re.search(rb"/w/([A-Za-z0-9_-]+)/", page)
+        assert status == 200 and match, f"no patient link on {location}"
+        discussion_id = int(re.findall(r"/discussions/(\d+)/", location)[0])
+        started.append((discussion_id, match.group(1).decode()))
+    return started
+
+
+def timed_get(client: Client, path: str) -> tuple[float, bytes]:
+    began = time.perf_counter()
+    status, body = client.request("GET", path)
+    assert status == 200, f"{path} answered {status}"
+    return (time.perf_counter() - began) * 1000, body
 
 
 def worker_rss_mb(master: int) -> list[float]:
@@ -197,7 +262,7 @@ def worker_rss_mb(master: int) -> list[float]:
     return sizes
 
 
-def startup_ms(statement: str, runs: int = 5) -> float:
+def startup_ms(statement: str, runs: int, env: dict[str, str]) -> float:
     code = (
         "import time; t = time.perf_counter(); "
         f"{statement}; print((time.perf_counter() - t) * 1000)"
@@ -207,10 +272,10 @@ def startup_ms(statement: str, runs: int = 5) -> float:
             subprocess.run(
                 [sys.executable, "-c", code],
                 cwd=ROOT,
-                capture_output=True,
+                stdout=subprocess.PIPE,
                 text=True,
                 check=True,
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
             ).stdout.split()[-1]
         )
         for _ in range(runs)
@@ -226,7 +291,7 @@ def page_weight(port: int, token: str) -> list[tuple[str, int, int, int, int]]:
         ["/en/"]
         + [f"/en/w/{token}/step/{n}" for n in range(1, 11)]
         + [f"/en/w/{token}/review", "/en/about/htg492"]
-    )
+    )[: SETTINGS.weight_pages]
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -258,13 +323,41 @@ def page_weight(port: int, token: str) -> list[tuple[str, int, int, int, int]]:
     return rows
 
 
-def main() -> None:
+def pdf_render_times(env: dict[str, str]) -> dict[str, Any]:
+    """bench/pdf_render.py in a process of its own, as JSON."""
+    arguments = ["--json", "--runs", str(SETTINGS.pdf_runs), *SETTINGS.pdf_languages]
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pdf_render.py"), *arguments],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def suite_wall_time() -> str:
+    """The last full pytest run's wall time, which tests/conftest.py keeps in pytest's cache."""
+    try:
+        last = json.loads((ROOT / ".pytest_cache" / "v" / "companion" / "wall_time").read_text())
+    except (OSError, ValueError):
+        return "not recorded yet: run `make test`"
+    return f"{last['seconds']:.0f} s for {last['tests']} tests on {last['finished'][:10]}"
+
+
+def measure() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "COMPANION_ENV": "development"}
-        tokens = prepare_database(env)
+        database = Path(tmp) / "bench.sqlite3"
+        env = {"DATABASE_URL": f"sqlite:///{database}", "COMPANION_ENV": "development"}
+        key = prepare_database(env, database)
         with gunicorn("bench.hello_app:app", {}) as (port, _):
             hello = load(port, lambda c, i: lambda: c.request("GET", "/")[0])
         with gunicorn("app:create_app()", env) as (port, master):
+            staff = sign_in(port, key)
+            started = start_discussions(staff, max(SETTINGS.clients, len(SETTINGS.pdf_languages)))
+            tokens = [token for _, token in started]
 
             def walkthrough_page(client: Client, i: int) -> Callable[[], int]:
                 return lambda: client.request(
@@ -285,56 +378,157 @@ def main() -> None:
                 )[0]
 
             saves = load(port, autosave)
-            # Every language's PDF through the workers, then their memory.
-            staff = Client(port)
-            token = staff.csrf("/staff/sign-in")
-            staff.request(
-                "POST",
-                "/staff/sign-in",
-                urlencode({"csrf_token": token, "email": STAFF[0], "password": STAFF[1]}),
-            )
-            for discussion_id in range(1, 13):
-                for _ in range(2):  # both workers are likely to see every script
-                    assert (
-                        staff.request("GET", f"/staff/discussions/{discussion_id}/record.pdf")[0]
-                        == 200
-                    )
+            # Each language's clinician's copy through the workers, twice: both workers are
+            # likely to see every script, and the second download shows what a repeat costs.
+            first, repeat = [], []
+            for discussion_id, _ in started[: len(SETTINGS.pdf_languages)]:
+                path = f"/staff/discussions/{discussion_id}/record.pdf"
+                elapsed, body = timed_get(staff, path)
+                assert body.startswith(b"%PDF"), f"{path} is not a PDF"
+                first.append(elapsed)
+                repeat.append(timed_get(staff, path)[0])
             rss = worker_rss_mb(master)
             weights = page_weight(port, tokens[0])
-    startup = startup_ms("from app import create_app; create_app()")
-    hello_startup = startup_ms("import flask; flask.Flask('hello')")
+        startup = startup_ms("from app import create_app; create_app()", SETTINGS.startup_runs, env)
+        hello_startup = startup_ms("import flask; flask.Flask('hello')", SETTINGS.startup_runs, env)
+        pdf = pdf_render_times(env)
+    return {
+        "hello": hello,
+        "pages": pages,
+        "saves": saves,
+        "pdf_download": {
+            "first": statistics.median(first),
+            "repeat": statistics.median(repeat),
+        },
+        "rss": rss,
+        "weights": weights,
+        "startup": startup,
+        "hello_startup": hello_startup,
+        "pdf": pdf,
+    }
 
-    print("## Throughput and latency, 16 clients, gunicorn 2 sync workers, 127.0.0.1\n")
+
+def met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def report(r: dict[str, Any]) -> None:
+    hello, pages, saves, pdf = r["hello"], r["pages"], r["saves"], r["pdf"]
+    clients = SETTINGS.clients
+    print(f"## Throughput and latency, {clients} clients, gunicorn 2 sync workers, 127.0.0.1\n")
     print("| what | requests/s | p50 ms | p99 ms | requests | errors | ÷ hello world |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, r in (
+    for name, row in (
         ("bare Flask hello world (baseline)", hello),
         ("walkthrough page (step 3)", pages),
         ("autosave (one answer saved)", saves),
     ):
         print(
-            f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['requests']} "
-            f"| {r['errors']} | {r['rps'] / hello['rps']:.2f} |"
+            f"| {name} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
+            f"| {row['requests']} | {row['errors']} | {row['rps'] / hello['rps']:.2f} |"
         )
     print("\n## Page weight in Chromium at 768×1024 (bytes with gzip, requests)\n")
     print("| page | first visit bytes | requests | repeat visit bytes | requests |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for path, fb, fr, rb, rr in weights:
+    for path, fb, fr, rb, rr in r["weights"]:
         print(f"| {path} | {fb} | {fr} | {rb} | {rr} |")
-    print("\n## Start-up and memory\n")
-    print("| what | value | baseline | ratio |")
+
+    print(f"\n## PDF render, clinician's copy, {pdf['runs']} warm renders each (ms)\n")
+    print("| language | median | p95 | median ÷ baseline |")
     print("| --- | ---: | ---: | ---: |")
-    print(
-        f"| create_app() start-up, median of 5 (ms) | {startup:.0f} "
-        f"| {hello_startup:.0f} (bare Flask app) | {startup / hello_startup:.1f} |"
-    )
-    sizes = ", ".join(f"{r:.0f}" for r in rss)
-    print(
-        f"| resident memory per worker after PDFs in all 12 languages (MB) | {sizes} "
-        f"| target 300 | {max(rss) / 300:.2f} |"
-    )
-    sys.stdout.flush()
-    subprocess.run([sys.executable, str(ROOT / "bench" / "pdf_render.py")], check=True)
+    base = pdf["baseline"]
+    print(f"| one-line WeasyPrint baseline | {base[0]:.1f} | {base[1]:.1f} | 1.0 |")
+    for code, (median, p95) in pdf["languages"].items():
+        print(f"| {code} | {median:.1f} | {p95:.1f} | {median / base[0]:.1f} |")
+
+    slowest = max(pdf["languages"], key=lambda code: pdf["languages"][code][0])
+    en = pdf["languages"]["en"][0]
+    worst = pdf["languages"][slowest][0]
+    download = r["pdf_download"]
+    first_kb = max(w[1] for w in r["weights"]) / 1024
+    repeat_kb = max(w[3] for w in r["weights"]) / 1024
+    rss = max(r["rss"])
+    ratio = r["startup"] / r["hello_startup"]
+    print("\n## The issue's figures, each beside its baseline from this run\n")
+    print("| what | measured | baseline (this run) | ratio | target | |")
+    print("| --- | ---: | ---: | ---: | --- | --- |")
+    rows = [
+        (
+            f"walkthrough page (step 3), {clients} clients",
+            f"{pages['rps']:.0f} req/s; p99 {pages['p99']:.1f} ms",
+            f"hello world {hello['rps']:.0f} req/s",
+            f"{pages['rps'] / hello['rps']:.2f} ×",
+            "≥ 0.5 ×; p99 < 50 ms",
+            met(pages["rps"] >= 0.5 * hello["rps"] and pages["p99"] < 50),
+        ),
+        (
+            "autosave",
+            f"{saves['rps']:.0f} req/s; p99 {saves['p99']:.1f} ms",
+            f"hello world {hello['rps']:.0f} req/s",
+            f"{saves['rps'] / hello['rps']:.2f} ×",
+            "≥ 0.3 ×; p99 < 50 ms",
+            met(saves["rps"] >= 0.3 * hello["rps"] and saves["p99"] < 50),
+        ),
+        (
+            f"`create_app()` start-up, median of {SETTINGS.startup_runs}",
+            f"{r['startup']:.0f} ms",
+            f"bare Flask app {r['hello_startup']:.0f} ms",
+            f"{ratio:.1f} ×",
+            "≤ 2 ×",
+            met(ratio <= 2),
+        ),
+        (
+            "clinician's PDF en, warm median",
+            f"{en:.0f} ms",
+            f"one-line PDF {base[0]:.1f} ms",
+            f"{en / base[0]:.0f} ×",
+            "≤ 150 ms",
+            met(en <= 150),
+        ),
+        (
+            f"clinician's PDF, slowest language ({slowest}), warm median",
+            f"{worst:.0f} ms",
+            f"one-line PDF {base[0]:.1f} ms",
+            f"{worst / base[0]:.0f} ×",
+            "≤ 250 ms",
+            met(worst <= 250),
+        ),
+        (
+            "PDF download through gunicorn, repeat (median over languages)",
+            f"{download['repeat']:.1f} ms",
+            f"first download {download['first']:.0f} ms",
+            f"{download['repeat'] / download['first']:.2f} ×",
+            "costs nothing",
+            met(download["repeat"] < 0.2 * download["first"]),
+        ),
+        (
+            "first / repeat visit, heaviest page",
+            f"{first_kb:.0f} KB / {repeat_kb:.1f} KB",
+            "",
+            "",
+            "≤ 80 KB / ≤ 15 KB",
+            met(first_kb <= 80 and repeat_kb <= 15),
+        ),
+        (
+            "worker memory after the PDFs",
+            f"{rss:.0f} MB after {len(pdf['languages'])} languages",
+            "",
+            f"{rss / 300:.2f} of target",
+            "< 300 MB",
+            met(rss < 300),
+        ),
+        ("test suite wall time (last `make test`)", suite_wall_time(), "", "", "", ""),
+    ]
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def main() -> None:
+    global SETTINGS
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="every stage at tiny counts")
+    SETTINGS = Settings(smoke=parser.parse_args().smoke)
+    report(measure())
 
 
 if __name__ == "__main__":
