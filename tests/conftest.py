@@ -7,4 +7,27 @@ DATABASE_URL names a server), `app`, `client`, `pages` (every page fetched is ch
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 pytest_plugins = ["tests.support.database", "tests.support.browser"]
+
+_SUITE_STARTED = time.time()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Keep the whole suite's wall time in pytest's cache, where `make bench` reports it."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return  # an xdist worker, or a run of chosen tests only
+    if config.cache is None or exitstatus != 0:
+        return
+    config.cache.set(
+        "companion/wall_time",
+        {
+            "seconds": round(time.time() - _SUITE_STARTED, 1),
+            "tests": session.testscollected,
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        },
+    )
