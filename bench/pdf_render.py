@@ -36,7 +36,7 @@ def timed(render: Callable[[], object], runs: int) -> tuple[float, float]:
         render()
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+    return statistics.median(samples), samples[round(0.95 * (len(samples) - 1))]
 
 
 def measure(codes: list[str], runs: int) -> dict[str, Any]:
