@@ -290,7 +290,9 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
 def load_pack(folder: Path) -> ContentPack:
     file = folder / PACK_FILE
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        # libyaml's safe loader when PyYAML has it: the same data, ten times faster.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     except FileNotFoundError:
         raise ContentPackError(f"{file}: file is missing") from None
     except yaml.YAMLError as error:
