@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_migrate import Migrate
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from companion import cli, config, content, i18n
@@ -61,7 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     db.init_app(app)
     transactions.init_app(app)
-    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    cli.init_migrations(app, db, str(ROOT / "migrations"))
     csrf.init_app(app)
     staff_sessions.init_app(app)
     limits.init_app(app)

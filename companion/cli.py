@@ -8,10 +8,11 @@ demo.py.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 
 from .content import packs
 from .demo import demo_record_command
@@ -53,6 +54,60 @@ def translations_check() -> None:
             failed = failed or bool(found)
     if failed:
         raise SystemExit(1)
+
+
+class LazyMigrations:
+    """Flask-Migrate, set up the first time anything asks for it.
+
+    Flask-Migrate imports Alembic, a tenth of the app's start-up, which only `flask db` and the
+    migration tests use. Stands in app.extensions["migrate"] and answers as Flask-Migrate's own
+    entry does (migrations/env.py and flask_migrate.upgrade() read it), once set up.
+    """
+
+    def __init__(self, app: Flask, db: Any, directory: str) -> None:
+        self.app, self.db, self.directory = app, db, directory
+        self._real: Any = None
+
+    def real(self) -> Any:
+        if self._real is None:
+            from flask_migrate import Migrate
+
+            # Replaces this entry (and the `db` command below) with Flask-Migrate's own.
+            Migrate(self.app, self.db, directory=self.directory, render_as_batch=True)
+            self._real = self.app.extensions["migrate"]
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+
+class MigrationCommands(click.Group):
+    """Stands in for Flask-Migrate's `flask db` group: parsing `flask db ...` hands over to it."""
+
+    def real(self, ctx: click.Context | None) -> click.Group:
+        assert ctx is not None, "flask db runs under the flask command"
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        migrations = app.extensions["migrate"]
+        if isinstance(migrations, LazyMigrations):
+            migrations.real()
+        from flask_migrate.cli import db
+
+        group: click.Group = db
+        return group
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        return self.real(parent).make_context(info_name, args, parent=parent, **extra)
+
+
+def init_migrations(app: Flask, db: Any, directory: str) -> None:
+    app.extensions["migrate"] = LazyMigrations(app, db, directory)
+    app.cli.add_command(MigrationCommands("db", help="Perform database migrations."))
 
 
 def init_app(app: Flask) -> None:
