@@ -414,7 +414,7 @@ def summary_pdf(discussion_id: int) -> Response:
     from ..record import pdf  # WeasyPrint is slow to import: only where a PDF is made
 
     discussion, data = summary_for(discussion_id)
-    body = pdf.render(data)
+    body = pdf.render_record(data, discussion.id, discussion.record_version)
     audit.record("print", discussion, detail=f"pdf {data.copy}")
     response = current_app.response_class(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{render.filename(data)}"'
