@@ -1,13 +1,16 @@
 """A record's PDF is rendered once per state of the record: a second download renders nothing,
-and a saved, signed-off or amended record never gets an old PDF."""
+a saved, signed-off or amended record never gets an old PDF, and purging takes the PDFs too."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
-from companion.record import pdf
+from companion.models import Discussion, db
+from companion.record import pdf, pdf_cache
 from tests.conftest import signed_in_with_discussion
 from tests.test_pdf import pdf_text
 from tests.test_staff import record_form
@@ -24,7 +27,6 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return write(record, fetcher)
 
     monkeypatch.setattr(pdf, "_write_pdf", counted)
-    pdf.rendered.clear()
     return written
 
 
@@ -32,6 +34,7 @@ def test_a_repeat_download_is_not_rendered_again_and_a_changed_record_is(
     database: str, renders: list[str], tmp_path: Path
 ) -> None:
     app, client, discussion_id = signed_in_with_discussion(database, "en", "AB12")
+    app.config["PDF_CACHE_DIR"] = str(tmp_path / "pdfs")
     url = f"/staff/discussions/{discussion_id}/record.pdf"
 
     first = client.get(url)
@@ -70,13 +73,20 @@ def test_a_repeat_download_is_not_rendered_again_and_a_changed_record_is(
     assert "List for Wednesday" in pdf_text(after.data)
     assert client.get(url).data == after.data and len(renders) == 5
 
+    # Purging the discussion takes its PDFs with it.
+    assert len(list((tmp_path / "pdfs").glob(f"{discussion_id}-*.pdf"))) == 5
+    with app.app_context():
+        db.session.get(Discussion, discussion_id).created_at -= dt.timedelta(days=400)
+        db.session.commit()
+    assert app.test_cli_runner().invoke(args=["purge"]).exit_code == 0
+    assert list((tmp_path / "pdfs").glob("*.pdf")) == []
 
-def test_the_cache_keeps_to_its_size() -> None:
-    cache = pdf.RenderedPdfs(max_bytes=10)
-    cache.put(("a",), b"12345")
-    cache.put(("b",), b"12345")
-    assert cache.get(("a",)) == b"12345"  # now the most recently used
-    cache.put(("c",), b"12345")
-    assert cache.get(("b",)) is None and cache.get(("a",)) and cache.get(("c",))
-    cache.put(("huge",), b"x" * 11)
-    assert cache.get(("huge",)) is None
+
+def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(tmp_path: Path) -> None:
+    files = [tmp_path / f"{n}-x.pdf" for n in range(3)]
+    for age, file in enumerate(files):
+        file.write_bytes(b"%PDF" + b"x" * 96)
+        stamp = 1_000_000 + age
+        os.utime(file, (stamp, stamp))
+    pdf_cache.trim(tmp_path, 250)
+    assert [f.exists() for f in files] == [False, True, True]

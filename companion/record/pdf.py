@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import threading
-from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,6 +23,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import pdf_cache
 from .render import record_html
 from .summary import Summary
 
@@ -94,52 +94,10 @@ def _write_pdf(record: str, fetcher: StaticFilesOnly | None = None) -> bytes:
     return bytes(pdf)
 
 
-class RenderedPdfs:
-    """The PDFs rendered lately in this process, so a second download costs no render.
-
-    Keyed by discussion, record version, copy, language, content version and a digest of the
-    record's HTML: the HTML holds everything the PDF shows (a patient's later answer, a
-    sign-off, an amendment, none of which changes the record version), so a changed record
-    never meets an old PDF. Kept in memory only, and bounded: nothing of a patient lands on
-    disk where purging discussions would not reach it.
-    """
-
-    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
-        self.max_bytes = max_bytes
-        self._pdfs: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...]) -> bytes | None:
-        with self._lock:
-            pdf = self._pdfs.get(key)
-            if pdf is not None:
-                self._pdfs.move_to_end(key)
-            return pdf
-
-    def put(self, key: tuple[object, ...], pdf: bytes) -> None:
-        with self._lock:
-            if key in self._pdfs or len(pdf) > self.max_bytes:
-                return
-            self._pdfs[key] = pdf
-            self._size += len(pdf)
-            while self._size > self.max_bytes:
-                _, dropped = self._pdfs.popitem(last=False)
-                self._size -= len(dropped)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pdfs.clear()
-            self._size = 0
-
-
-rendered = RenderedPdfs()
-
-
 def render_record(summary: Summary, discussion_id: int, record_version: int) -> bytes:
-    """render(), from the PDFs rendered lately when this very record was rendered before."""
+    """render(), or the same record's PDF from the disk cache when it was rendered before."""
     record = record_html(summary)
-    key = (
+    file = pdf_cache.key_file(
         discussion_id,
         record_version,
         summary.copy,
@@ -147,8 +105,8 @@ def render_record(summary: Summary, discussion_id: int, record_version: int) -> 
         summary.content_version,
         hashlib.sha256(record.encode()).hexdigest(),
     )
-    pdf = rendered.get(key)
+    pdf = pdf_cache.get(file)
     if pdf is None:
         pdf = _write_pdf(record)
-        rendered.put(key, pdf)
+        pdf_cache.put(file, pdf)
     return pdf

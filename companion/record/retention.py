@@ -20,6 +20,7 @@ from sqlalchemy import select
 from .. import audit
 from ..content import ContentPack
 from ..models import Discussion, db, utcnow
+from . import pdf_cache
 from .summary import Summary, build
 
 DEFAULT_RETENTION_DAYS = 180
@@ -30,6 +31,7 @@ def purge(older_than_days: int) -> int:
     old = db.session.scalars(select(Discussion).where(Discussion.created_at < cutoff)).all()
     for discussion in old:
         db.session.delete(discussion)
+        pdf_cache.forget(discussion.id)
     audit.record("purge", detail=f"{len(old)} discussions started before {cutoff:%Y-%m-%d}")
     return len(old)
 
