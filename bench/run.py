@@ -350,7 +350,11 @@ def suite_wall_time() -> str:
 def measure() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "bench.sqlite3"
-        env = {"DATABASE_URL": f"sqlite:///{database}", "COMPANION_ENV": "development"}
+        env = {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "COMPANION_ENV": "development",
+            "PDF_CACHE_DIR": str(Path(tmp) / "pdf-cache"),
+        }
         key = prepare_database(env, database)
         with gunicorn("bench.hello_app:app", {}) as (port, _):
             hello = load(port, lambda c, i: lambda: c.request("GET", "/")[0])

@@ -56,6 +56,8 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "PORT": _positive_int(environ, "PORT", 5000),
         "RETENTION_DAYS": _positive_int(environ, "RETENTION_DAYS", 180),
         "CONTENT_DIR": environ.get("CONTENT_DIR", ""),
+        # Rendered PDFs, one file per state of a record; empty means instance/pdf-cache/.
+        "PDF_CACHE_DIR": environ.get("PDF_CACHE_DIR", ""),
         # Counts are per process in memory; several workers need one shared store (README).
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
     }
