@@ -11,7 +11,7 @@ import pytest
 
 from companion.models import Discussion, db
 from companion.record import pdf, pdf_cache
-from tests.conftest import signed_in_with_discussion
+from tests.support.staff import signed_in_with_discussion
 from tests.test_pdf import pdf_text
 from tests.test_staff import record_form
 
