@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +86,8 @@ def make_app(database: str, **config: Any) -> Flask:
             "SECRET_KEY": SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": database,
             "WTF_CSRF_ENABLED": False,
+            # Rendered PDFs stay with the test that made them, never in the checkout's instance/.
+            "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="pdf-cache-"),
             **config,
         }
     )
