@@ -6,6 +6,7 @@ sign-ins, views, hand-overs and take-overs.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -156,8 +158,11 @@ def new_discussion() -> ViewResult:
             errors["procedure"] = "Choose a procedure."
         if form["language"] not in languages():
             errors["language"] = "Choose the patient's language."
-        if has_forbidden_characters(form["patient_label"]):
-            errors["patient_label"] = "Use letters, numbers and spaces only."
+        if has_forbidden_characters(form["patient_label"]) or any(
+            ch in "\r\n\t" for ch in form["patient_label"]
+        ):
+            # A label is one line: on the dashboard, in a file name and at the top of the PDF.
+            errors["patient_label"] = "Use letters, numbers and spaces only, on one line."
         elif len(form["patient_label"]) > 40:
             errors["patient_label"] = "Use initials or a hospital number of 40 characters or fewer."
         if not errors:
@@ -416,8 +421,17 @@ def summary_pdf(discussion_id: int) -> Response:
     discussion, data = summary_for(discussion_id)
     body = pdf.render_record(data, discussion.id, discussion.record_version)
     audit.record("print", discussion, detail=f"pdf {data.copy}")
-    response = current_app.response_class(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{render.filename(data)}"'
+    # send_file writes the name as RFC 6266 asks: an ASCII fallback and filename*=UTF-8''...,
+    # so a label in any script downloads (a raw non-Latin-1 header gets no response at all).
+    response = send_file(
+        io.BytesIO(body),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=render.filename(data),
+        conditional=False,
+        etag=False,
+        max_age=None,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

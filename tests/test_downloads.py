@@ -1,0 +1,84 @@
+"""Every record downloads as a PDF, whatever script its patient label is written in: both copies,
+through a real HTTP server (where a header that is not Latin-1 used to get no answer at all)."""
+
+from __future__ import annotations
+
+import http.client
+import re
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import serve, signed_in_with_discussion
+
+# One label per script the app speaks (and Hebrew, which a patient's name may be in), with the
+# quotes, semicolons and equals signs that end or split a careless Content-Disposition header.
+LABELS = [
+    ("pl", "Łukasz 中文 عربي"),
+    ("en", 'O"Brien; filename=x.exe'),
+    ("cy", "Siân Ŵyn 'MRN' 12"),
+    ("ar", 'أحمد "؛" ; 943'),
+    ("ur", "عائشہ بی بی; 12"),
+    ("zh-Hans", "王小明 “病人”; 7"),
+    ("bn", 'রহিম "; ৭'),
+    ("pa", "ਗੁਰਪ੍ਰੀਤ ਕੌਰ; 5"),
+    ("gu", "પ્રિયા 'x'; 3"),
+    ("en", 'שלום כהן; "9"'),
+    ("ro", "Ștefan Țăran; 1"),
+    ("pt", 'João; Muñoz="2"'),
+]
+
+
+def download(base: str, cookie: str, path: str) -> http.client.HTTPResponse:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": cookie})
+    return connection.getresponse()
+
+
+def session_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return f"session={cookie.value}"
+
+
+@pytest.mark.parametrize(("language", "label"), LABELS)
+def test_both_copies_download_for_a_label_in_any_script(
+    database: str, language: str, label: str
+) -> None:
+    app, client, discussion_id = signed_in_with_discussion(database, language, label)
+    page = client.get(f"/staff/discussions/{discussion_id}").get_data(as_text=True)
+    assert label.replace('"', "&#34;").split()[0] in page, "the label was saved as typed"
+    wanted = "".join(ch for ch in label if ch.isalnum())[:20]
+    with serve(app) as base:
+        for copy in ("clinician", "patient"):
+            response = download(
+                base,
+                session_cookie(client),
+                f"/staff/discussions/{discussion_id}/record.pdf?copy={copy}",
+            )
+            body = response.read()
+            assert response.status == 200, (label, copy)
+            assert body.startswith(b"%PDF-"), (label, copy)
+            disposition = response.getheader("Content-Disposition") or ""
+            assert disposition.isascii(), "the header itself is plain ASCII"
+            assert disposition.startswith("attachment;")
+            fallback = re.search(r'filename="?([^";]*)"?', disposition)
+            assert fallback is not None and fallback.group(1).endswith(f"{copy}.pdf")
+            encoded = re.search(r"filename\*=UTF-8''([^;\s]+)", disposition)
+            # A plain ASCII name needs no second form; any other needs it (RFC 6266).
+            assert encoded is not None or wanted.isascii(), disposition
+            name = unquote(encoded.group(1)) if encoded else fallback.group(1)
+            assert wanted in name and name.endswith(f"-{copy}.pdf"), name
+            assert not set('";\r\n/\\') & set(name)
+
+
+def test_a_label_on_two_lines_is_refused_with_a_message(database: str) -> None:
+    _app, client, _ = signed_in_with_discussion(database, "en", "AB")
+    response = client.post(
+        "/staff/discussions/new",
+        data={"procedure": "htg492", "language": "pl", "patient_label": "Łukasz\nNowak"},
+    )
+    assert response.status_code == 400
+    assert "on one line" in response.get_data(as_text=True)
