@@ -19,6 +19,7 @@ from companion.web import (
     assets,
     compression,
     csrf,
+    hosts,
     limits,
     security,
     site,
@@ -58,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     content.init_app(app, Path(app.config["CONTENT_DIR"] or ROOT / "content"))
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
+    hosts.init_app(app)
     db.init_app(app)
     transactions.init_app(app)
     cli.init_migrations(app, db, str(ROOT / "migrations"))

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production", "testing")
 # Only ever accepted in development: a known key would let anyone forge a session cookie.
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105
+# Bigger requests get a short 413 page: nothing the app takes needs more.
+REQUEST_MAX_BYTES = 2 * 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -60,7 +63,28 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "PDF_CACHE_DIR": environ.get("PDF_CACHE_DIR", ""),
         # Counts are per process in memory; several workers need one shared store (README).
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Every absolute link is built from this, never from the request's Host header.
+        "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "").strip(),
+        "TRUSTED_HOSTS": [
+            host.strip() for host in environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+        ],
+        # The longest real form (a full record in a non-Latin script) is well under 1 MB.
+        "MAX_CONTENT_LENGTH": REQUEST_MAX_BYTES,
+        "MAX_FORM_MEMORY_SIZE": REQUEST_MAX_BYTES,
+        "MAX_FORM_PARTS": 500,
     }
+
+
+def base_url_problem(base_url: str, *, production: bool) -> str | None:
+    """Why PUBLIC_BASE_URL cannot be used, or None."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"PUBLIC_BASE_URL must look like https://companion.example.nhs.uk, not {base_url!r}"
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        return f"PUBLIC_BASE_URL must be a scheme and host only, not {base_url!r}"
+    if production and parts.scheme != "https":
+        return "PUBLIC_BASE_URL must start with https:// in production"
+    return None
 
 
 def check(config: Mapping[str, Any]) -> None:
@@ -70,3 +94,14 @@ def check(config: Mapping[str, Any]) -> None:
         raise ConfigError("SECRET_KEY is the development default; set a random one")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("DATABASE_URL is empty")
+    base_url = config.get("PUBLIC_BASE_URL") or ""
+    if env == "production" and not base_url:
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be set in production, for example"
+            " https://companion.example.nhs.uk: patients' links and QR codes are built from it,"
+            " and only its host name is answered"
+        )
+    if base_url:
+        problem = base_url_problem(base_url, production=env == "production")
+        if problem:
+            raise ConfigError(problem)

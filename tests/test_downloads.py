@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import serve, signed_in_with_discussion
+from tests.support.database import serve
+from tests.support.staff import signed_in_with_discussion
 
 # One label per script the app speaks (and Hebrew, which a patient's name may be in), with the
 # quotes, semicolons and equals signs that end or split a careless Content-Disposition header.

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, expect
 
 from companion.models import Discussion, db
 from tests.support.browser import Tablet
-from tests.support.database import make_app
+from tests.support.database import make_app, production_app
 from tests.support.pages import PageClient, check_page, text_of, textarea_value
 from tests.support.staff import NURSE, add_staff_with_authenticator, authenticator_code
 from tests.support.walkthrough import PatientLink
@@ -252,7 +252,7 @@ def test_in_the_browser_a_page_left_overnight_keeps_what_was_typed(
 
 def test_forms_work_over_https_in_production_without_a_referer(database: str) -> None:
     # Browsers send no Referer here (Referrer-Policy: no-referrer): the token alone must do.
-    app = make_app(database, WTF_CSRF_ENABLED=True, ENV_NAME="production", SECRET_KEY="k" * 40)
+    app = production_app(database, WTF_CSRF_ENABLED=True, PUBLIC_BASE_URL="https://guide.example")
     client = app.test_client()
     pages = PageClient(client)
     page = pages.get("/en/", lang="en", base_url="https://guide.example")

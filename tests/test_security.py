@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support.database import make_app
+from tests.support.database import PUBLIC_BASE_URL, production_app
 from tests.support.staff import signed_in_with_discussion
 from tests.support.walkthrough import PatientLink
 
@@ -98,7 +98,7 @@ def test_session_cookie_is_strict_and_http_only(client: FlaskClient) -> None:
 
 
 def test_production_adds_hsts_and_secure_cookies(database: str) -> None:
-    app = make_app(database, ENV_NAME="production", SECRET_KEY="x" * 40)
-    response = app.test_client().get("/en/", base_url="https://localhost")
+    app = production_app(database)
+    response = app.test_client().get("/en/", base_url=PUBLIC_BASE_URL)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "Secure" in response.headers["Set-Cookie"]

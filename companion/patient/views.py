@@ -30,6 +30,7 @@ from ..content import ContentPack, Step, packs
 from ..i18n import _, current_language, languages
 from ..models import Discussion
 from ..web.csrf import always_allowed
+from ..web.hosts import external_url
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from ..web.limits import code_guess_key, limiter
 from . import answers
@@ -308,5 +309,5 @@ def later(token: str) -> ViewResult:
         "walkthrough/later.html",
         discussion=discussion,
         code=discussions.format_code(discussion.code),
-        link=url_for(".continue_discussion", token=token, _external=True),
+        link=external_url("walkthrough.continue_discussion", token=token),
     )

@@ -35,6 +35,7 @@ from ..models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
 from ..record import entries, render, retention, summary
 from ..web import kiosk
 from ..web.csrf import always_allowed
+from ..web.hosts import external_url
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
@@ -199,11 +200,8 @@ def load(discussion_id: int) -> Discussion:
 @login_required
 def ready(discussion_id: int) -> ViewResult:
     discussion = load(discussion_id)
-    link = url_for(
-        "walkthrough.continue_discussion",
-        lang=discussion.language,
-        token=discussion.token,
-        _external=True,
+    link = external_url(
+        "walkthrough.continue_discussion", lang=discussion.language, token=discussion.token
     )
     return render_template(
         "staff/ready.html",

@@ -31,3 +31,9 @@ def too_many(error: HTTPException) -> tuple[str, int]:
 def bad_request(error: HTTPException) -> tuple[str, int]:
     # The description is English and technical; the page explains in the reader's language.
     return render_template("errors/bad_request.html"), 400
+
+
+@bp.app_errorhandler(413)
+def too_large(error: HTTPException) -> tuple[str, int]:
+    # A short page that repeats nothing of what was sent, in the reader's language.
+    return render_template("errors/too_large.html"), 413

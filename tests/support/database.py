@@ -96,6 +96,20 @@ def make_app(database: str, **config: Any) -> Flask:
     return app
 
 
+PUBLIC_BASE_URL = "https://companion.example.nhs.uk"
+
+
+def production_app(database: str, **config: Any) -> Flask:
+    """An app with every setting production insists on (each can be overridden)."""
+    settings = {
+        "ENV_NAME": "production",
+        "SECRET_KEY": "x" * 40,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        **config,
+    }
+    return make_app(database, **settings)
+
+
 @pytest.fixture
 def app(database: str) -> Flask:
     return make_app(database)

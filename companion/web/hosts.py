@@ -1,0 +1,51 @@
+"""Which host names the app answers to, and the one address every absolute link is built from.
+
+A request's Host header is typed by whoever sends it. Links that leave the page (the patient's
+"continue later" link, the hand-over link and its QR code) are built from PUBLIC_BASE_URL when it
+is set, never from the header; and a request naming a host outside TRUSTED_HOSTS is refused
+before any view runs, so no redirect or page can be made to point somewhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, url_for
+from werkzeug.exceptions import SecurityError
+
+# Development and tests are reached on this machine only (`make run` binds 127.0.0.1).
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def trusted_hosts(config: dict[str, Any]) -> list[str] | None:
+    if config.get("TRUSTED_HOSTS"):
+        return list(config["TRUSTED_HOSTS"])
+    base_url = config.get("PUBLIC_BASE_URL")
+    if base_url:
+        return [urlsplit(base_url).hostname or ""]
+    if config.get("ENV_NAME") != "production":
+        return LOCAL_HOSTS
+    return None  # config.check() has already refused production without PUBLIC_BASE_URL
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link to give away: from PUBLIC_BASE_URL when set, else from the checked host."""
+    base_url = current_app.config.get("PUBLIC_BASE_URL")
+    if base_url:
+        return str(base_url).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    # No template: building any link here would need the host this request cannot be trusted on.
+    body = (
+        '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>Bad request</title>'
+        "<p>This address is not served here.</p></html>"
+    )
+    return body, 400, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    app.register_error_handler(SecurityError, untrusted_host)
