@@ -19,6 +19,7 @@ from companion.web import (
     assets,
     compression,
     csrf,
+    free_text,
     hosts,
     limits,
     security,
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     compression.init_app(app)
     security.init_app(app)
+    free_text.init_app(app)
 
     app.register_blueprint(site.bp)
     app.register_blueprint(patient_views.bp)

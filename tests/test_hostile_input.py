@@ -20,6 +20,7 @@ from companion.discussions import has_forbidden_characters
 from companion.models import Discussion, PatientQuestion, db
 from companion.record import entries, render
 from companion.record.summary import build
+from companion.web import free_text
 from tests.support.database import make_app
 from tests.support.pages import textarea_value
 from tests.support.staff import NURSE, add_staff_with_authenticator, sign_in
@@ -113,7 +114,12 @@ def test_a_patients_question(app: Flask, typed: str) -> None:
         assert stored == []
         assert soup.select_one("#new_question-error") is not None
         assert textarea_value(soup.select_one("textarea#new_question")) == as_displayed(typed)
-        assert len(typed.strip()) > 1000 or has_forbidden_characters(typed) or not typed.strip()
+        assert (
+            len(typed.strip()) > 1000
+            or has_forbidden_characters(typed)
+            or not typed.strip()
+            or free_text.problem(typed.strip())
+        )
 
 
 @EXAMPLES
@@ -133,6 +139,11 @@ def test_what_matters_note_with_the_rest_of_the_form(app: Flask, typed: str) -> 
         assert note == typed.strip()
     else:
         assert note == ""
+        assert (
+            len(typed.strip()) > 2000
+            or has_forbidden_characters(typed)
+            or free_text.problem(typed.strip())
+        )
         soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
         assert textarea_value(soup.select_one("textarea#values_note")) == as_displayed(typed)
         assert soup.select_one("#rating-family-a-lot").has_attr("checked")
@@ -194,7 +205,11 @@ def test_staff_record_fields(staff: tuple[Flask, FlaskClient], typed: str, patte
         assert stored == typed.strip()
         page = client.get(f"/staff/discussions/{discussion_id}").get_data(as_text=True)
     else:
-        assert stored == "" and (len(typed.strip()) > 4000 or has_forbidden_characters(typed))
+        assert stored == "" and (
+            len(typed.strip()) > 4000
+            or has_forbidden_characters(typed)
+            or free_text.problem(typed.strip())
+        )
         page = response.get_data(as_text=True)
         shown = BeautifulSoup(page, "html.parser").select_one(f"#{field}")
         assert shown is not None

@@ -15,6 +15,7 @@ from .. import discussions
 from ..content import ContentPack, Step
 from ..i18n import _
 from ..models import Discussion, PatientQuestion
+from ..web import free_text
 
 
 def text_problem(text: str, limit: int) -> Markup | None:
@@ -25,6 +26,19 @@ def text_problem(text: str, limit: int) -> Markup | None:
         return _(
             "This contains characters that cannot be saved. Please type it again without them."
         )
+    kind = free_text.problem(text)
+    if kind == "bidi":
+        # Translators: shown under a text box when what was typed holds
+        # invisible characters (Unicode bidi controls) that would make the
+        # words show in a different order.
+        return _(
+            "This contains hidden characters that change the order in which words are shown. "
+            "Please type it again without them."
+        )
+    if kind == "invisible":
+        # Translators: shown under a text box when what was typed has only
+        # spaces or invisible characters, so nothing could be shown.
+        return _("There are no letters or numbers in this. Please type your words again.")
     return None
 
 

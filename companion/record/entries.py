@@ -14,6 +14,7 @@ from typing import Any
 from ..content import ContentPack
 from ..discussions import answer_readiness, has_forbidden_characters
 from ..models import Amendment, Discussion, RecordItem, StaffMember, utcnow
+from ..web import free_text
 
 TEXT_LIMIT = 4000
 CHOICES: dict[str, dict[str, str]] = {
@@ -192,6 +193,8 @@ def check(values: Mapping[str, str]) -> dict[str, str]:
             errors[name] = f"This is {len(value)} characters long; keep it to {TEXT_LIMIT}."
         elif has_forbidden_characters(value):
             errors[name] = "This contains control characters that cannot be saved; remove them."
+        elif problem := free_text.STAFF_MESSAGES.get(free_text.problem(value)):
+            errors[name] = problem
     return errors
 
 
@@ -283,6 +286,10 @@ def amend(
         errors["reason"] = "Say why the record is being amended."
     if has_forbidden_characters(after) or has_forbidden_characters(reason):
         errors["after"] = "This contains control characters that cannot be saved; remove them."
+    elif problem := free_text.STAFF_MESSAGES.get(
+        free_text.problem(after.strip()) or free_text.problem(reason.strip())
+    ):
+        errors["after"] = problem
     if len(after) > TEXT_LIMIT or len(reason) > TEXT_LIMIT:
         errors["after"] = f"Keep the amendment and the reason to {TEXT_LIMIT} characters each."
     if field_name in CHOICES and after not in CHOICES[field_name]:

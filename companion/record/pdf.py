@@ -23,6 +23,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..web.free_text import for_print
 from . import pdf_cache
 from .render import record_html
 from .summary import Summary
@@ -71,9 +72,16 @@ def static_root() -> Path:
     return Path(current_app.static_folder or "static")
 
 
+def printed_html(summary: Summary) -> str:
+    """The record's HTML for WeasyPrint, which ignores dir="auto": each piece of free text carries
+    its own direction written out."""
+    with for_print():
+        return record_html(summary)
+
+
 def render(summary: Summary, *, fetcher: StaticFilesOnly | None = None) -> bytes:
     """The record as PDF/UA-1 bytes: tagged, titled and with its language set."""
-    return _write_pdf(record_html(summary), fetcher)
+    return _write_pdf(printed_html(summary), fetcher)
 
 
 def _write_pdf(record: str, fetcher: StaticFilesOnly | None = None) -> bytes:
@@ -96,7 +104,7 @@ def _write_pdf(record: str, fetcher: StaticFilesOnly | None = None) -> bytes:
 
 def render_record(summary: Summary, discussion_id: int, record_version: int) -> bytes:
     """render(), or the same record's PDF from the disk cache when it was rendered before."""
-    record = record_html(summary)
+    record = printed_html(summary)
     file = pdf_cache.key_file(
         discussion_id,
         record_version,

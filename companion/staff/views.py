@@ -33,7 +33,7 @@ from ..discussions import has_forbidden_characters
 from ..i18n import english_name, languages
 from ..models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
 from ..record import entries, render, retention, summary
-from ..web import kiosk
+from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url
 from ..web.limits import account_key, limiter
@@ -164,6 +164,8 @@ def new_discussion() -> ViewResult:
         ):
             # A label is one line: on the dashboard, in a file name and at the top of the PDF.
             errors["patient_label"] = "Use letters, numbers and spaces only, on one line."
+        elif problem := free_text.STAFF_MESSAGES.get(free_text.problem(form["patient_label"])):
+            errors["patient_label"] = problem
         elif len(form["patient_label"]) > 40:
             errors["patient_label"] = "Use initials or a hospital number of 40 characters or fewer."
         if not errors:

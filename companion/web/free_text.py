@@ -1,0 +1,97 @@
+"""Free text that cannot change how the text around it reads.
+
+Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) let a few invisible
+characters reorder what follows them: a phone number shown with its groups reversed, `exe.txt`
+shown as `txt.exe`. They are refused wherever someone types free text; the marks U+200E and
+U+200F, which a right-to-left writer may need, are allowed. Text with no visible character at all
+is refused too: it would be saved, and shown as a blank.
+
+Whatever is shown is shown isolated, in an element of its own: dir="auto" on screen; in the PDF,
+whose renderer ignores dir="auto", <bdi> and unicode-bidi, the direction the browser would pick
+(that of the first strong letter) written out as dir="ltr" or dir="rtl".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal
+
+from flask import Flask, g
+from markupsafe import Markup, escape
+
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+# Letters and symbols that draw nothing: a "question" made of them shows as a blank.
+BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+Problem = Literal["bidi", "invisible"]
+
+
+# Staff pages are in English.
+STAFF_MESSAGES: dict[Problem | None, str] = {
+    "bidi": "This contains hidden characters that change the order of the text (bidi controls);"
+    " remove them.",
+    "invisible": "This has no visible letters or numbers; type the text, or leave the box empty.",
+}
+
+
+def has_bidi_controls(text: str) -> bool:
+    return any(ch in BIDI_CONTROLS for ch in text)
+
+
+def has_visible_character(text: str) -> bool:
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category[0] in "LNPS" and ch not in BLANK_GLYPHS:
+            return True
+        if category == "Mc":  # spacing marks draw something even alone
+            return True
+    return False
+
+
+def problem(text: str) -> Problem | None:
+    """Why this text (already checked for control characters and length) cannot be stored."""
+    if has_bidi_controls(text):
+        return "bidi"
+    if text and not has_visible_character(text):
+        return "invisible"
+    return None
+
+
+def direction(text: str) -> Literal["ltr", "rtl"]:
+    """What dir="auto" decides: the direction of the first strong letter (UAX #9, P2 and P3)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "ltr"
+
+
+@contextmanager
+def for_print() -> Iterator[None]:
+    """Within this block isolated text carries an explicit direction, for the PDF renderer."""
+    previous = g.get("free_text_for_print", False)
+    g.free_text_for_print = True
+    try:
+        yield
+    finally:
+        g.free_text_for_print = previous
+
+
+def isolated(text: object, lang: str | None = None, css_class: str | None = None) -> Markup:
+    """The text, escaped, in an element of its own whose direction comes from the text itself."""
+    value = "" if text is None else str(text)
+    way = direction(value) if g.get("free_text_for_print", False) else "auto"
+    attributes = f' dir="{way}"'
+    if lang:
+        attributes += f' lang="{escape(lang)}"'
+    if css_class:
+        attributes += f' class="{escape(css_class)}"'
+    return Markup(f"<bdi{attributes}>{escape(value)}</bdi>")  # noqa: S704 - value escaped
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["isolated"] = isolated
