@@ -23,6 +23,7 @@ from companion.web import (
     hosts,
     limits,
     security,
+    server_name,
     site,
     templating,
     transactions,
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     compression.init_app(app)
     security.init_app(app)
+    server_name.init_app()
     free_text.init_app(app)
 
     app.register_blueprint(site.bp)

@@ -10,6 +10,7 @@ import os
 import re
 from typing import Any
 
+import gunicorn.http.wsgi
 from gunicorn.glogging import Logger
 
 PATIENT_LINK = re.compile(r"/w/[^/?#\s\"]+")
@@ -34,3 +35,6 @@ accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 # The reverse proxy on this machine sets X-Forwarded-Proto, so links and cookies say https.
 forwarded_allow_ips = "127.0.0.1"
+# Every response names its server; name the app, not gunicorn (the arbiter sets this before it
+# forks, so every worker inherits it).
+gunicorn.http.wsgi.SERVER = "heart-pump-companion"

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 import threading
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from flask import current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..web.free_text import for_print
+from ..web.server_name import SERVER_NAME
 from . import pdf_cache
 from .render import record_html
 from .summary import Summary
@@ -72,6 +75,21 @@ def static_root() -> Path:
     return Path(current_app.static_folder or "static")
 
 
+def without_versions(document: object, pdf: pydyf.PDF) -> None:
+    """Name the app, not the renderer and its version, as the PDF's producer (both the document
+    information and the XMP metadata, which PDF/UA requires to agree)."""
+    producer = SERVER_NAME.encode()
+    pdf.info["Producer"] = pydyf.String(SERVER_NAME)
+    for candidate in pdf.objects:
+        if isinstance(candidate, pydyf.Stream) and candidate.extra.get("Type") == "/Metadata":
+            candidate.stream = [
+                re.sub(rb"WeasyPrint [0-9][0-9.a-z]*", producer, part)
+                if isinstance(part, bytes)
+                else part
+                for part in candidate.stream
+            ]
+
+
 def printed_html(summary: Summary) -> str:
     """The record's HTML for WeasyPrint, which ignores dir="auto": each piece of free text carries
     its own direction written out."""
@@ -97,6 +115,7 @@ def _write_pdf(record: str, fetcher: StaticFilesOnly | None = None) -> bytes:
             font_config=font_configuration(),
             pdf_variant="pdf/ua-1",
             pdf_tags=True,
+            finisher=without_versions,
         )
     assert pdf is not None
     return bytes(pdf)
