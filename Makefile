@@ -33,7 +33,8 @@ run: setup
 # The tests run on SQLite and, against a throwaway local PostgreSQL, again wherever they touch the
 # database, spread over one process per core (pytest-xdist). TEST_DATABASE_URL=postgresql+psycopg://...
 # uses another server; TEST_DATABASE_URL=sqlite skips PostgreSQL.
-test: setup $(STAMPS)/postgresql lint typecheck
+test: setup $(STAMPS)/postgresql $(STAMPS)/redis lint typecheck
+	TEST_REDIS_URL="$${TEST_REDIS_URL:-$$(scripts/test-redis.sh)}" \
 	DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" $(UV) run --frozen pytest -n auto
 
 # The quick loop: no PostgreSQL, no browser, no gunicorn under load, fewer generated inputs.
@@ -67,6 +68,12 @@ $(STAMPS)/system: scripts/system-packages.sh
 $(STAMPS)/postgresql: scripts/system-packages.sh
 	@mkdir -p $(STAMPS)
 	scripts/system-packages.sh postgresql
+	@touch $@
+
+# A throwaway Redis for the test that proves two gunicorn workers share one throttle count.
+$(STAMPS)/redis: scripts/system-packages.sh
+	@mkdir -p $(STAMPS)
+	scripts/system-packages.sh redis-server
 	@touch $@
 
 $(STAMPS)/python: pyproject.toml uv.lock

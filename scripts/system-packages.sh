@@ -8,6 +8,7 @@ packages=(
   poppler-utils                                           # pdftoppm, to look at rendered PDFs
   gettext                                                 # msgfmt --check in the translation tests
   "$@"                                                    # more for one use: `make test` adds postgresql
+                                                          # and redis-server
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -1,7 +1,10 @@
 """Throttling: staff sign-in per account (a ward shares one address), resume codes per address.
 
 In-memory counts are per process; under several gunicorn workers each worker counts on its own,
-so set RATELIMIT_STORAGE_URI to a shared store (for example Redis) in production.
+so set RATELIMIT_STORAGE_URI to a shared store (redis://..., README) in production: every worker
+then reads and adds to one count (tests/test_shared_throttles.py). If that store cannot be
+reached, each worker counts in memory until it can, so an outage loosens the limits for a while
+but never locks a ward out of signing in.
 """
 
 from __future__ import annotations
@@ -27,4 +30,6 @@ def init_app(app: Flask) -> None:
     # init_app takes a missing RATELIMIT_ENABLED from that object's last state: an app that
     # disabled throttling would leave it off, unset up, for the next app. Start each app afresh.
     limiter.enabled = True
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "heart-pump-companion")
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
