@@ -12,8 +12,8 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from companion import cli, config, content, i18n
 from companion.models import db
 from companion.patient import views as patient_views
+from companion.staff import sealing, two_step
 from companion.staff import sessions as staff_sessions
-from companion.staff import two_step
 from companion.staff import views as staff_views
 from companion.web import (
     assets,
@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     hosts.init_app(app)
     db.init_app(app)
     transactions.init_app(app)
+    sealing.init_app(app)
     cli.init_migrations(app, db, str(ROOT / "migrations"))
     csrf.init_app(app)
     staff_sessions.init_app(app)

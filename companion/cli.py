@@ -19,6 +19,7 @@ from .demo import demo_record_command
 from .i18n import languages
 from .record.retention import purge_command
 from .staff.accounts import staff_cli
+from .staff.sealing import reseal_command
 from .translation_checks import problems, read_catalog
 
 
@@ -115,4 +116,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translations_check)
     app.cli.add_command(demo_record_command)
     app.cli.add_command(purge_command)
+    staff_cli.add_command(reseal_command)
     app.cli.add_command(staff_cli)

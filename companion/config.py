@@ -65,6 +65,8 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Every absolute link is built from this, never from the request's Host header.
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "").strip(),
+        # Fernet keys sealing authenticator keys at rest, newest first (companion/staff/sealing.py).
+        "AUTHENTICATOR_KEYS": environ.get("AUTHENTICATOR_KEYS", ""),
         "TRUSTED_HOSTS": [
             host.strip() for host in environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
         ],
@@ -94,6 +96,11 @@ def check(config: Mapping[str, Any]) -> None:
         raise ConfigError("SECRET_KEY is the development default; set a random one")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("DATABASE_URL is empty")
+    if env == "production" and not config.get("AUTHENTICATOR_KEYS"):
+        raise ConfigError(
+            "AUTHENTICATOR_KEYS must be set in production: it seals staff members' authenticator"
+            " keys in the database (README, Production)"
+        )
     base_url = config.get("PUBLIC_BASE_URL") or ""
     if env == "production" and not base_url:
         raise ConfigError(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask import current_app
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import ForeignKey, MetaData, String, Text, UniqueConstraint, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> dt.datetime:
@@ -208,6 +210,24 @@ class Amendment(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class Sealed(TypeDecorator[str]):
+    """Text kept encrypted in the database and plain in Python, with the key the app was given
+    (the sealer that companion/staff/sealing.py registers)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return str(current_app.extensions["companion.sealer"].seal(value))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return str(current_app.extensions["companion.sealer"].unseal(value))
+
+
 class StaffMember(Base):
     """A nurse, clinician or admin who signs in to run discussions."""
 
@@ -221,7 +241,8 @@ class StaffMember(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # The shared key of the authenticator app (base32), set once the person has proved a code.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Stored sealed (companion/staff/sealing.py): a copy of the database does not give it away.
+    totp_secret: Mapped[str | None] = mapped_column(Sealed(255))
     # The last 30-second step whose code was accepted: a code is good once (RFC 6238, 5.2).
     totp_last_step: Mapped[int | None]
 

@@ -62,11 +62,9 @@ def test_links_and_qr_codes_come_from_the_public_address(database: str) -> None:
 
 def test_production_will_not_start_without_a_public_address(database: str) -> None:
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must be set in production"):
-        make_app(database, ENV_NAME="production", SECRET_KEY="x" * 40)
+        production_app(database, PUBLIC_BASE_URL="")
     with pytest.raises(ConfigError, match="https"):
-        make_app(
-            database, ENV_NAME="production", SECRET_KEY="x" * 40, PUBLIC_BASE_URL="http://a.nhs.uk"
-        )
+        production_app(database, PUBLIC_BASE_URL="http://a.nhs.uk")
     with pytest.raises(ConfigError, match="scheme and host only"):
         make_app(database, PUBLIC_BASE_URL="https://a.nhs.uk/path?x=1")
 

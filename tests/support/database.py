@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -97,6 +98,7 @@ def make_app(database: str, **config: Any) -> Flask:
 
 
 PUBLIC_BASE_URL = "https://companion.example.nhs.uk"
+PRODUCTION_SEALING_KEY = Fernet.generate_key().decode()
 
 
 def production_app(database: str, **config: Any) -> Flask:
@@ -105,6 +107,7 @@ def production_app(database: str, **config: Any) -> Flask:
         "ENV_NAME": "production",
         "SECRET_KEY": "x" * 40,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "AUTHENTICATOR_KEYS": PRODUCTION_SEALING_KEY,
         **config,
     }
     return make_app(database, **settings)
