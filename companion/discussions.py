@@ -99,9 +99,44 @@ def is_expired(discussion: Discussion) -> bool:
     return discussion.expires_at <= utcnow()
 
 
+# The page after the last step, where the patient checks their answers and says they are done.
+REVIEW_PAGE = "review"
+
+
 def record_visit(discussion: Discussion, step_id: str) -> None:
+    """The patient was shown this step and moved on from it: it counts as seen."""
     if not any(v.step_id == step_id for v in discussion.step_visits):
         discussion.step_visits.append(StepVisit(step_id=step_id))
+
+
+def show_page(discussion: Discussion, page: str) -> None:
+    """Remember the page the patient is on, so that coming back lands on it."""
+    if discussion.current_page != page:
+        discussion.current_page = page
+
+
+def finish(discussion: Discussion) -> None:
+    """The patient says they have finished: the staff dashboard shows it, with the time."""
+    discussion.finished_at = utcnow()
+    discussion.current_page = REVIEW_PAGE
+
+
+def progress_words(discussion: Discussion, step_ids: list[str]) -> str:
+    """Where the patient is, in words for the staff dashboard: the one definition of its states."""
+    if discussion.finalised_at is not None:
+        return "Signed off"
+    finished = discussion.finished_at and f"Finished {discussion.finished_at:%d %b %H:%M}"
+    if discussion.handed_back_at is not None:
+        when = f"{discussion.handed_back_at:%d %b %H:%M}"
+        return f"{finished}, handed back {when}" if finished else f"Handed back {when}"
+    if finished:
+        return finished
+    if discussion.current_page == REVIEW_PAGE:
+        return "In progress: checking their answers"
+    if discussion.current_page in step_ids:
+        number = step_ids.index(discussion.current_page) + 1
+        return f"In progress: step {number} of {len(step_ids)}"
+    return "Not started"
 
 
 def mark_question(discussion: Discussion, question_id: str, wanted: bool) -> None:

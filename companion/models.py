@@ -52,6 +52,12 @@ class Discussion(Base):
     # so that closing the tablet mid-sentence loses nothing.
     values_note: Mapped[str] = mapped_column(Text, default="")
     draft_question: Mapped[str] = mapped_column(Text, default="")
+    # Where the patient is: the page they were last shown (a step's id, or "review"), so that
+    # coming back lands there; when they said they had finished; when a tablet handed to them was
+    # given back. Together these are the discussion's state on the staff dashboard.
+    current_page: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    finished_at: Mapped[dt.datetime | None]
+    handed_back_at: Mapped[dt.datetime | None]
 
     # The consent-discussion record, written by staff. record_version counts saves so that two
     # people editing at once are told instead of one silently overwriting the other.
@@ -90,7 +96,8 @@ class Discussion(Base):
 
 
 class StepVisit(Base):
-    """A walkthrough step the patient has seen: the record shows what information was given."""
+    """A walkthrough step the patient was shown and moved on from (continued, or stopped for later):
+    the record shows what information was given, and a page merely opened does not count."""
 
     __tablename__ = "step_visit"
     __table_args__ = (UniqueConstraint("discussion_id", "step_id"),)

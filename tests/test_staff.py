@@ -712,7 +712,15 @@ def handed_over(app: Flask) -> tuple[FlaskClient, str]:
 def test_finish_and_hand_back_clears_the_tablet_at_once(app: Flask) -> None:
     client, step = handed_over(app)
     page = PageClient(client).get(step, lang="ur")
-    assert page.select_one("form.app-hand-back button") is not None
+    # Out of the way in the footer, and it asks first, saying what will happen.
+    assert page.select_one("main form[action='/ur/hand-back']") is None
+    link = page.select_one("footer a[href='/ur/hand-back']")
+    assert link is not None
+    confirm = PageClient(client).get("/ur/hand-back", lang="ur")
+    assert confirm.select_one("main form[action='/ur/hand-back'] button") is not None
+    assert confirm.select_one("main a")["href"].endswith("/")
+    with app.app_context():
+        assert db.session.scalars(select(Discussion)).one().handed_back_at is None
     response = client.post("/ur/hand-back")
     assert response.headers["Location"] == "/ur/handed-back"
     neutral = PageClient(client).get("/ur/handed-back", lang="ur")
@@ -723,8 +731,39 @@ def test_finish_and_hand_back_clears_the_tablet_at_once(app: Flask) -> None:
         followed = client.get(url, follow_redirects=True)
         assert "Private words" not in followed.get_data(as_text=True)
         assert followed.request.path.endswith("/handed-back"), url
+    with app.app_context():
+        assert db.session.scalars(select(Discussion)).one().handed_back_at is not None
     sign_in(client, NURSE)
     assert client.get("/en/").status_code == 200, "staff sign-in ends the neutral screen"
+    assert "Handed back" in text_of(PageClient(client).get("/staff/", lang="en"), "tbody")
+
+
+def test_the_dashboard_says_where_each_patient_is(app: Flask) -> None:
+    nurse = app.test_client()
+    sign_in(nurse, NURSE)
+    discussion_id = start_discussion(nurse, "en", "STATE")
+    pack = app.extensions["companion.packs"]["htg492"]
+    total = len(pack.steps)
+
+    def state() -> str:
+        words = nurse.get(f"/staff/discussions/states.json?ids={discussion_id}").get_json()
+        cell = text_of(PageClient(nurse).get("/staff/", lang="en"), "[data-state-for]")
+        assert words == {str(discussion_id): cell}, "the page and its refresh agree"
+        return cell
+
+    assert state() == "Not started"
+    with app.app_context():
+        token = db.session.get(Discussion, discussion_id).token
+    patient = app.test_client()
+    third = [n for n, s in enumerate(pack.steps, start=1) if s.type == "information"][2]
+    patient.get(f"/en/w/{token}/step/{third}")
+    assert state() == f"In progress: step {third} of {total}"
+    patient.get(f"/en/w/{token}/review")
+    assert state() == "In progress: checking their answers"
+    patient.post(f"/en/w/{token}/finish")
+    assert re.fullmatch(r"Finished \d\d \w{3} \d\d:\d\d", state())
+    assert nurse.get("/staff/discussions/states.json").get_json() == {}
+    assert app.test_client().get("/staff/discussions/states.json").status_code == 302
 
 
 def test_a_tablet_left_alone_returns_to_the_neutral_screen(app: Flask) -> None:

@@ -32,6 +32,11 @@ def start(pages: PageClient, lang: str = "en") -> PatientLink:
     return link
 
 
+def steps_seen(app: Flask) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(Discussion)).one().step_visits)
+
+
 def discussion(app: Flask) -> Discussion:
     with app.app_context():
         found = db.session.scalars(select(Discussion)).one()
@@ -209,7 +214,63 @@ def test_review_page_shows_everything_with_ways_to_change_it(pages: PageClient) 
     assert "Bleeding" in main and "My dog" in main
     links = [a["href"] for a in page.select("main a")]
     for step_type in ("own_questions", "values", "readiness"):
-        assert link.step(type=step_type) in links, step_type
+        assert link.step(type=step_type, **FROM_REVIEW) in links, step_type
+
+
+# The review page's "Change" links say where they came from, so the step returns there.
+FROM_REVIEW = {"from": "review"}
+
+
+def test_a_change_from_the_review_page_returns_to_it(pages: PageClient) -> None:
+    link = start(pages)
+    values = link.step(type="values", **FROM_REVIEW)
+    page = pages.get(values)
+    assert page.select_one(".app-back a")["href"] == link.review()
+    assert text_of(page, ".app-step-actions button") == "Check your answers"
+    assert pages.post(values, {"from": "review", "values_note": "Dog"}) == link.review()
+    # Adding, changing and removing a question on the way keep the way back, and are announced.
+    own = link.step(type="own_questions", **FROM_REVIEW)
+    added = pages.post(own, {"new_question": "Why?", "action": "add", "from": "review"})
+    assert added == link.step(type="own_questions", anchor="your-questions", **FROM_REVIEW)
+    page = pages.get(own)
+    assert "Your question has been added." in text_of(page, "[role=status]")
+    edit = page.select_one(".app-own-question__actions a")["href"]
+    assert edit.endswith("?from=review")
+    assert pages.post(edit, {"text": "Why now?"}) == added
+    page = pages.get(own)
+    assert "Your question has been changed." in text_of(page, "[role=status]")
+    remove = page.select(".app-own-question__actions a")[1]["href"]
+    pages.post(remove, {})
+    assert "Your question has been removed." in text_of(pages.get(own), "[role=status]")
+    assert not pages.get(own).select("[data-notice]"), "said once"
+
+
+def test_a_page_counts_as_seen_only_once_the_patient_moves_on(
+    pages: PageClient, app: Flask
+) -> None:
+    link = start(pages)
+    first, second, third, *_ = numbers_of("information")
+    pages.get(link.step(first))
+    pages.post(link.step(first), {"action": "continue"})
+    pages.get(link.step(second))
+    pages.post(link.step(second), {"action": "continue"})
+    pages.get(link.step(third))
+    assert steps_seen(app) == 2, "step 3 is open, not yet read"
+    # Coming back, however often, lands on the page left and counts nothing more.
+    for _ in range(3):
+        assert pages.client.get(link.continue_discussion()).headers["Location"] == link.step(third)
+        pages.get(link.step(third))
+    assert steps_seen(app) == 2
+    # Stopping for now on step 3 saves it and counts it: the patient read it and left.
+    assert pages.post(link.step(third), {"action": "later"}) == link.later()
+    assert steps_seen(app) == 3
+    assert pages.client.get(link.continue_discussion()).headers["Location"] == link.step(third)
+
+
+def test_coming_back_after_the_last_step_opens_the_answers(pages: PageClient) -> None:
+    link = start(pages)
+    pages.get(link.review())
+    assert pages.client.get(link.continue_discussion()).headers["Location"] == link.review()
 
 
 def test_resume_with_the_code_in_any_form(pages: PageClient, app: Flask) -> None:
@@ -230,11 +291,39 @@ def test_a_wrong_code_is_explained_in_the_patients_language_and_kept(pages: Page
     assert page.select_one("input#code")["value"] == "ZZZZ-0000"
 
 
-def test_coming_back_goes_to_the_first_step_not_yet_seen(pages: PageClient) -> None:
+def test_an_empty_code_is_asked_for(pages: PageClient) -> None:
+    page = pages.post("/ur/resume", {"code": "  - "}, status=400, lang="ur")
+    assert "Enter your code" not in text_of(page, "#code-error"), "said in Urdu"
+    page = pages.post("/en/resume", {"code": ""}, status=400)
+    assert text_of(page, "#code-error") == "Error: Enter your code."
+
+
+def test_the_code_after_starting_stands_apart_from_any_sentence(pages: PageClient) -> None:
+    for lang in ("ur", "bn", "en"):
+        page = pages.get(start(pages, lang).step(1, started="1"), lang=lang)
+        code = page.select_one(".app-code-notice .app-code")
+        assert code is not None and code.name == "p"
+        assert code.get_text(strip=True).replace("-", "").isalnum(), "nothing glued to the code"
+
+
+def test_text_size_works_without_javascript_and_is_remembered(pages: PageClient) -> None:
     link = start(pages)
-    for number in (1, 2, 3):
-        pages.get(link.step(number))
-    assert pages.client.get(link.continue_discussion()).headers["Location"] == link.step(4)
+    page = pages.get(link.first())
+    pressed = [b.get_text(strip=True) for b in page.select("[aria-pressed=true]")]
+    assert pressed == ["Medium"]
+    # On a step the buttons send the answers form: what was typed is kept, then the same page.
+    own = link.step(type="own_questions")
+    assert pages.post(own, {"text_size": "2", "new_question": "Half a quest"}) == own
+    page = pages.get(own)
+    assert page.select_one("html")["data-text-size"] == "2"
+    assert [b.get_text(strip=True) for b in page.select("[aria-pressed=true]")] == ["Very large"]
+    assert textarea_value(page.select_one("#new_question")) == "Half a quest"
+    # Elsewhere a small form of its own, back to the same page.
+    about = url("walkthrough.about", lang="en", procedure="htg492")
+    assert pages.post("/en/text-size", {"text_size": "-1", "next": about}) == about
+    assert pages.get(about).select_one("html")["data-text-size"] == "-1"
+    assert pages.post("/en/text-size", {"text_size": "0", "next": "//evil.example/"}) == "/en/"
+    assert not pages.get("/en/").select_one("html").has_attr("data-text-size")
 
 
 def test_autosave_keeps_a_question_being_typed(pages: PageClient, app: Flask) -> None:
@@ -403,11 +492,76 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
     assert back == link.step(type="readiness")
 
 
+def test_wrong_codes_from_one_browser_never_lock_out_another_on_the_same_ward(
+    app: Flask,
+) -> None:
+    # Two browsers at one address (the test client's), as tablets on a ward network are.
+    tablet, other = PageClient(app.test_client()), PageClient(app.test_client())
+    link = start(other)
+    code = discussion(app).code
+    statuses = [
+        tablet.client.post("/en/resume", data={"code": f"ZZZZ-{n:04d}"}).status_code
+        for n in range(12)
+    ]
+    assert statuses[:10] == [400] * 10 and statuses[10:] == [429, 429]
+    assert other.post("/en/resume", {"code": code}) == link.continue_discussion()
+    # One code tried again and again is stopped whichever browser tries it.
+    tries = [
+        PageClient(app.test_client()).client.post("/en/resume", data={"code": "QQQQ-4444"})
+        for _ in range(6)
+    ]
+    assert [t.status_code for t in tries] == [400] * 5 + [429]
+
+
+def test_finishing_is_stamped_and_the_questions_print_without_the_code(
+    pages: PageClient, app: Flask
+) -> None:
+    link = start(pages)
+    pages.post(
+        link.step(type="own_questions"), {"new_question": "Can I eat before?", "action": "add"}
+    )
+    review = pages.get(link.review())
+    assert review.select_one(".app-code-card.app-no-print"), "the code is never printed"
+    finish = review.select_one("form.app-finish")
+    assert finish is not None and "show my nurse" in finish.get_text()
+    assert finish["action"] == link.finish()
+    assert pages.post(link.finish(), {}) == link.finished()
+    assert discussion(app).finished_at is not None
+    done = pages.get(link.finished())
+    assert "You have 1 question to ask." in text_of(done, "main")
+    printable = pages.get(link.questions_to_print())
+    assert "Can I eat before?" in text_of(printable, "main")
+    found = discussion(app)
+    words = printable.get_text(" ")
+    assert found.code not in words and f"{found.code[:4]}-{found.code[4:]}" not in words
+    assert found.token not in words, "no link written out on the page"
+
+
+def test_a_patient_who_started_alone_can_clear_a_shared_tablet(
+    pages: PageClient, app: Flask
+) -> None:
+    link = start(pages)
+    own = link.step(type="own_questions")
+    pages.post(own, {"new_question": "Private words", "action": "add"})
+    done = pages.get(link.finished())
+    assert done.select_one(f"main form[action='{link.clear()}'] button") is not None
+    cleared = url("walkthrough.cleared", lang="en")
+    assert pages.post(link.clear(), {}) == cleared
+    for address in (own, link.review(), link.continue_discussion()):
+        followed = pages.client.get(address, follow_redirects=True)
+        assert "Private words" not in followed.get_data(as_text=True)
+        assert followed.request.path == cleared, address
+    # The answers are kept: the code opens them again, here too.
+    code = discussion(app).code
+    assert pages.post("/en/resume", {"code": code}) == link.continue_discussion()
+    assert "Private words" in pages.client.get(own).get_data(as_text=True)
+
+
 def test_guessing_codes_is_throttled_with_a_kind_page_in_the_patients_language(
     pages: PageClient,
 ) -> None:
-    for _ in range(10):
-        pages.post("/ur/resume", {"code": "ZZZZ-9999"}, status=400, lang="ur")
+    for n in range(10):
+        pages.post("/ur/resume", {"code": f"ZZZZ-{n:04d}"}, status=400, lang="ur")
     page = pages.post("/ur/resume", {"code": "ZZZZ-9999"}, status=429, lang="ur")
     assert not isinstance(page, str)
     assert re.search(r"[\u0600-\u06FF]", text_of(page, "h1")), "the page speaks Urdu"

@@ -6,15 +6,19 @@ autosave posts as the patient types and answer with JSON instead of a redirect.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
+    flash,
     g,
+    get_flashed_messages,
     jsonify,
     redirect,
     render_template,
@@ -28,11 +32,20 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import discussions
 from ..content import ContentPack, Step, packs
 from ..i18n import _, current_language, languages
-from ..models import Discussion
+from ..models import Discussion, utcnow
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
-from ..web.limits import code_guess_key, limiter
+from ..web.limits import (
+    RESUME_PER_ADDRESS,
+    RESUME_PER_BROWSER,
+    RESUME_PER_CODE,
+    limiter,
+    resume_address_key,
+    resume_browser_key,
+    resume_code_key,
+    wrong_code,
+)
 from . import answers
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
@@ -66,13 +79,21 @@ def begin() -> ViewResult:
 
 
 @bp.route("/resume", methods=["GET", "POST"])
-@limiter.limit("10 per minute;50 per hour", methods=["POST"], key_func=code_guess_key)
+@limiter.limit(
+    RESUME_PER_BROWSER, methods=["POST"], key_func=resume_browser_key, deduct_when=wrong_code
+)
+@limiter.limit(RESUME_PER_CODE, methods=["POST"], key_func=resume_code_key, deduct_when=wrong_code)
+@limiter.limit(
+    RESUME_PER_ADDRESS, methods=["POST"], key_func=resume_address_key, deduct_when=wrong_code
+)
 def resume() -> ViewResult:
     typed = request.form.get("code", "")
     error = None
     if request.method == "POST":
         discussion = discussions.find_by_code(typed)
-        if discussion is None:
+        if not discussions.normalise_code(typed):
+            error = _("Enter your code.")
+        elif discussion is None:
             error = _(
                 "We could not find that code. Check it and try again. "
                 "A code has 8 letters and numbers, like %(example)s.",
@@ -81,9 +102,56 @@ def resume() -> ViewResult:
         elif discussions.is_expired(discussion):
             return render_template("walkthrough/expired.html"), 410
         else:
+            # The code opens the answers again on a browser that cleared them before.
+            cleared = session.get(CLEARED, [])
+            if token_mark(discussion.token) in cleared:
+                session[CLEARED] = [m for m in cleared if m != token_mark(discussion.token)]
             return redirect(url_for(".continue_discussion", token=discussion.token))
     status = 400 if error else 200
     return render_template("walkthrough/resume.html", typed=typed, error=error), status
+
+
+# Text sizes, by the value kept in the reader's cookie and set on <html> (see app.css).
+TEXT_SIZE_COOKIE = "text_size"
+
+
+def text_size_choices() -> list[tuple[str, Markup]]:
+    return [
+        # Translators: the four text sizes a reader can choose, from smallest to largest.
+        ("-1", _("Small")),
+        ("0", _("Medium")),
+        ("1", _("Large")),
+        ("2", _("Very large")),
+    ]
+
+
+def current_text_size() -> str:
+    size = request.cookies.get(TEXT_SIZE_COOKIE, "0")
+    return size if size in ("-1", "0", "1", "2") else "0"
+
+
+def remember_text_size(response: BaseResponse, size: str) -> BaseResponse:
+    if size in ("-1", "0", "1", "2"):
+        response.set_cookie(
+            TEXT_SIZE_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax", httponly=False
+        )
+    return response
+
+
+def local_path(target: str | None) -> str:
+    """Only a path on this site, so a crafted form cannot send the reader elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for(".start")
+
+
+@bp.post("/text-size")
+def text_size() -> BaseResponse:
+    """Without JavaScript: the chosen size, remembered in a cookie, then the same page again."""
+    response = redirect(local_path(request.form.get("next")))
+    return remember_text_size(response, request.form.get("text_size", ""))
 
 
 @bp.get("/about/<procedure>")
@@ -99,19 +167,43 @@ PATIENT_MODE_ENDPOINTS = {
     "walkthrough.edit_question",
     "walkthrough.remove_question",
     "walkthrough.review",
+    "walkthrough.finish",
+    "walkthrough.finished",
+    "walkthrough.questions_to_print",
     "walkthrough.later",
     "walkthrough.about",
+    "walkthrough.text_size",
 }
+
+# Discussions this browser was cleared of (a patient on a shared tablet pressed "Clear this
+# tablet"): a digest of each link's token, never the token itself, which would reopen it.
+CLEARED = "cleared"
+
+
+def token_mark(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
 @bp.app_context_processor
-def patient_mode_flag() -> dict[str, bool]:
-    # Every page's layout offers "Finish and hand back" on a tablet handed to a patient.
-    return {"in_patient_mode": bool(session.get(PATIENT_MODE))}
+def patient_mode_flag() -> dict[str, Any]:
+    # A tablet handed to a patient offers "Give the tablet back", and its header title leads back
+    # to the page the patient is on rather than to the start of a new guide.
+    locked = session.get(PATIENT_MODE)
+    return {
+        "in_patient_mode": bool(locked),
+        "patient_home_url": url_for("walkthrough.continue_discussion", token=locked)
+        if locked
+        else None,
+        "text_size": current_text_size(),
+        "text_size_choices": text_size_choices,
+    }
 
 
 def return_the_tablet() -> BaseResponse:
     """Forget the patient on this tablet at once: only a neutral screen until staff sign in."""
+    discussion = discussions.find_by_token(session.get(PATIENT_MODE) or "")
+    if discussion is not None:
+        discussion.handed_back_at = utcnow()  # committed with this request
     session.clear()
     session["tablet_returned"] = True
     return redirect(url_for(".handed_back"))
@@ -125,6 +217,9 @@ def keep_a_handed_over_tablet_on_its_discussion() -> BaseResponse | None:
             if request.endpoint == "walkthrough.handed_back"
             else redirect(url_for(".handed_back"))
         )
+    token = (request.view_args or {}).get("token")
+    if token and token_mark(token) in session.get(CLEARED, []):
+        return redirect(url_for(".cleared"))
     locked = session.get(PATIENT_MODE)
     if not locked:
         return None
@@ -134,7 +229,6 @@ def keep_a_handed_over_tablet_on_its_discussion() -> BaseResponse | None:
     session[PATIENT_SEEN] = now
     if request.endpoint == "walkthrough.hand_back":
         return None
-    token = (request.view_args or {}).get("token")
     if request.endpoint in PATIENT_MODE_ENDPOINTS and token in (None, locked):
         return None
     return redirect(url_for(".continue_discussion", token=locked))
@@ -150,10 +244,19 @@ def load_discussion(token: str) -> tuple[Discussion, ContentPack]:
     return discussion, packs()[discussion.procedure]
 
 
-@bp.post("/hand-back")
+@bp.route("/hand-back", methods=["GET", "POST"])
 @always_allowed
-def hand_back() -> BaseResponse:
-    return return_the_tablet()
+def hand_back() -> ViewResult:
+    """Asks first, saying what happens; only the confirming button gives the tablet back."""
+    locked = session.get(PATIENT_MODE)
+    if request.method == "POST":
+        return return_the_tablet()
+    if not locked:
+        return redirect(url_for(".start"))
+    return render_template(
+        "walkthrough/hand_back.html",
+        guide_url=url_for(".continue_discussion", token=locked),
+    )
 
 
 @bp.get("/handed-back")
@@ -163,12 +266,15 @@ def handed_back() -> ViewResult:
 
 @bp.get("/w/<token>/")
 def continue_discussion(token: str) -> ViewResult:
+    """Back to the page the patient left: the step they were on, or their answers."""
     discussion, pack = load_discussion(token)
-    seen = {v.step_id for v in discussion.step_visits}
-    for number, step in enumerate(pack.steps, start=1):
-        if step.id not in seen:
-            return redirect(url_for(".step", token=token, number=number))
-    return redirect(url_for(".review", token=token))
+    if discussion.current_page == discussions.REVIEW_PAGE:
+        return redirect(url_for(".review", token=token))
+    step_ids = [step.id for step in pack.steps]
+    number = (
+        step_ids.index(discussion.current_page) + 1 if discussion.current_page in step_ids else 1
+    )
+    return redirect(url_for(".step", token=token, number=number))
 
 
 def current_answers(discussion: Discussion) -> dict[str, Any]:
@@ -203,12 +309,18 @@ def typed_answers(step: Step, form: Any, stored: dict[str, Any]) -> dict[str, An
     return answers
 
 
+def coming_from_review() -> bool:
+    return request.values.get("from") == "review"
+
+
 @bp.route("/w/<token>/step/<int:number>", methods=["GET", "POST"])
 def step(token: str, number: int) -> ViewResult:
     discussion, pack = load_discussion(token)
     if not 1 <= number <= len(pack.steps):
         abort(404)
     step = pack.steps[number - 1]
+    from_review = coming_from_review()
+    back_to: dict[str, Any] = {"from": "review"} if from_review else {}
     errors: dict[str, Markup] = {}
     if request.method == "POST":
         errors = answers.answer_step(
@@ -217,21 +329,37 @@ def step(token: str, number: int) -> ViewResult:
             step,
             request.form,
             language=current_language().code,
-            still_typing=is_autosave() or bool(request.form.get("switch_language")),
+            # Not yet added by the patient: a question in the box stays there, in any language.
+            still_typing=is_autosave()
+            or bool(request.form.get("switch_language") or request.form.get("text_size")),
         )
         if is_autosave():
             return jsonify(saved=not errors, errors=errors), (422 if errors else 200)  # type: ignore[return-value]
         switch_to = languages().get(request.form.get("switch_language", ""))
+        size = request.form.get("text_size")
+        action = request.form.get("action")
         if not errors:
             if switch_to is not None:
                 answers.switch_language(discussion, switch_to.code)
-                return redirect(url_for(".step", lang=switch_to.code, token=token, number=number))
-            if request.form.get("action") == "add":
-                return redirect(url_for(".step", token=token, number=number) + "#your-questions")
-            if number == len(pack.steps):
+                return redirect(
+                    url_for(".step", lang=switch_to.code, token=token, number=number, **back_to)
+                )
+            if size is not None:
+                here = redirect(url_for(".step", token=token, number=number, **back_to))
+                return remember_text_size(here, size)
+            if action == "add":
+                flash("added", "question")
+                return redirect(
+                    url_for(".step", token=token, number=number, **back_to) + "#your-questions"
+                )
+            # Moving on, or stopping here for now: the patient has been shown this page.
+            discussions.record_visit(discussion, step.id)
+            if action == "later":
+                return redirect(url_for(".later", token=token))
+            if from_review or number == len(pack.steps):
                 return redirect(url_for(".review", token=token))
             return redirect(url_for(".step", token=token, number=number + 1))
-    discussions.record_visit(discussion, step.id)
+    discussions.show_page(discussion, step.id)
     shown = current_answers(discussion)
     if request.form:
         # Show what was typed, not what is stored: a refused input can be corrected in place,
@@ -240,6 +368,7 @@ def step(token: str, number: int) -> ViewResult:
     score = None
     if step.type == "readiness":
         score = discussions.readiness_score(discussion, tuple(i.id for i in step.items))
+    notices = get_flashed_messages(category_filter=["question"])
     return render_template(
         "walkthrough/step.html",
         pack=pack,
@@ -252,21 +381,29 @@ def step(token: str, number: int) -> ViewResult:
         score=score,
         just_started=request.args.get("started") == "1",
         code=discussions.format_code(discussion.code),
+        from_review=from_review,
+        notice=notices[-1] if notices and step.type == "own_questions" else None,
     ), (400 if errors else 200)
+
+
+def own_questions_url(token: str, pack: ContentPack) -> str:
+    number = pack.step_number(pack.step_of_type("own_questions").id)
+    back_to: dict[str, Any] = {"from": "review"} if coming_from_review() else {}
+    return url_for(".step", token=token, number=number, **back_to) + "#your-questions"
 
 
 @bp.route("/w/<token>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def edit_question(token: str, question_id: int) -> ViewResult:
     discussion, pack = load_discussion(token)
     question = discussions.patient_question(discussion, question_id) or abort(404)
-    number = pack.step_number(pack.step_of_type("own_questions").id)
-    back = url_for(".step", token=token, number=number) + "#your-questions"
+    back = own_questions_url(token, pack)
     error = None
     text = request.form.get("text", question.text)  # as typed, when a form comes back unsent
     if request.method == "POST":
         text = request.form.get("text", "").strip()
         error = answers.reword_question(question, text, current_language().code)
         if error is None:
+            flash("changed", "question")
             return redirect(back)
     return render_template(
         "walkthrough/edit_question.html", question=question, text=text, error=error, back=back
@@ -277,10 +414,10 @@ def edit_question(token: str, question_id: int) -> ViewResult:
 def remove_question(token: str, question_id: int) -> ViewResult:
     discussion, pack = load_discussion(token)
     question = discussions.patient_question(discussion, question_id) or abort(404)
-    number = pack.step_number(pack.step_of_type("own_questions").id)
-    back = url_for(".step", token=token, number=number) + "#your-questions"
+    back = own_questions_url(token, pack)
     if request.method == "POST":
         answers.remove_question(discussion, question)
+        flash("removed", "question")
         return redirect(back)
     return render_template("walkthrough/remove_question.html", question=question, back=back)
 
@@ -288,6 +425,7 @@ def remove_question(token: str, question_id: int) -> ViewResult:
 @bp.get("/w/<token>/review")
 def review(token: str) -> ViewResult:
     discussion, pack = load_discussion(token)
+    discussions.show_page(discussion, discussions.REVIEW_PAGE)
     readiness = pack.step_of_type("readiness")
     return render_template(
         "walkthrough/review.html",
@@ -300,6 +438,53 @@ def review(token: str) -> ViewResult:
         number_of={step.id: n for n, step in enumerate(pack.steps, start=1)},
         code=discussions.format_code(discussion.code),
     )
+
+
+@bp.post("/w/<token>/finish")
+def finish(token: str) -> BaseResponse:
+    discussion, _pack = load_discussion(token)
+    discussions.finish(discussion)
+    return redirect(url_for(".finished", token=token))
+
+
+@bp.get("/w/<token>/finished")
+def finished(token: str) -> ViewResult:
+    discussion, _pack = load_discussion(token)
+    return render_template(
+        "walkthrough/finished.html",
+        discussion=discussion,
+        question_count=len(discussion.questions_to_ask) + len(discussion.patient_questions),
+        code=discussions.format_code(discussion.code),
+    )
+
+
+@bp.get("/w/<token>/my-questions")
+def questions_to_print(token: str) -> ViewResult:
+    """A page to print or keep: the patient's questions and what matters, no link and no code."""
+    discussion, pack = load_discussion(token)
+    return render_template(
+        "walkthrough/questions.html",
+        pack=pack,
+        discussion=discussion,
+        answers=current_answers(discussion),
+        values=pack.step_of_type("values"),
+    )
+
+
+@bp.post("/w/<token>/clear")
+def clear(token: str) -> BaseResponse:
+    """A patient who started on a shared tablet: this browser forgets their discussion. The
+    answers stay saved; the code opens them again."""
+    load_discussion(token)
+    cleared = [m for m in session.get(CLEARED, []) if m != token_mark(token)]
+    session.clear()
+    session[CLEARED] = [*cleared, token_mark(token)][-20:]
+    return redirect(url_for(".cleared"))
+
+
+@bp.get("/cleared")
+def cleared() -> ViewResult:
+    return render_template("walkthrough/cleared.html")
 
 
 @bp.get("/w/<token>/later")

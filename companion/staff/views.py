@@ -115,6 +115,7 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
             or_(Discussion.code == code, Discussion.patient_label.ilike(f"%{search.strip()}%"))
         )
     rows = []
+    step_ids = steps_of()
     for discussion in db.session.scalars(query):
         asked = len(discussion.questions_to_ask) + len(discussion.patient_questions)
         unanswered = len(discussion.questions_to_ask) + sum(
@@ -128,7 +129,9 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
                 "code": discussions.format_code(discussion.code),
                 "language": languages().get(discussion.language),
                 "created_at": discussion.created_at,
-                "status": "Finalised" if discussion.finalised_at else "Open",
+                "status": discussions.progress_words(
+                    discussion, step_ids.get(discussion.procedure, [])
+                ),
                 "questions": asked,
                 "unanswered": unanswered,
                 "not_sure": any(a.answer == "no" for a in walkthrough),
@@ -137,11 +140,35 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
     return rows
 
 
+def steps_of() -> dict[str, list[str]]:
+    return {pack.id: [step.id for step in pack.steps] for pack in content.packs().values()}
+
+
 @bp.get("/")
 @login_required
 def dashboard() -> ViewResult:
     search = request.args.get("q", "").strip()
-    return render_template("staff/dashboard.html", rows=discussion_rows(search), search=search)
+    return render_template(
+        "staff/dashboard.html",
+        rows=discussion_rows(search),
+        search=search,
+        # How often the states column asks again; a setting, so tests need not wait long.
+        refresh_seconds=current_app.config.get("DASHBOARD_REFRESH_SECONDS", 10),
+    )
+
+
+@bp.get("/discussions/states.json")
+@login_required
+def discussion_states() -> Response:
+    """Where each listed patient is, for the dashboard to refresh itself without a reload."""
+    wanted = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:200]
+    step_ids = steps_of()
+    found = db.session.scalars(select(Discussion).where(Discussion.id.in_(wanted)))
+    response = jsonify(
+        {str(d.id): discussions.progress_words(d, step_ids.get(d.procedure, [])) for d in found}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/discussions/new", methods=["GET", "POST"])
@@ -222,6 +249,7 @@ def hand_over(discussion_id: int) -> Response:
     discussion = load(discussion_id)
     audit.record("hand-over", discussion)
     end_session(current_user.session_id)
+    discussion.handed_back_at = None
     kiosk.lock_to(discussion.token)
     return redirect(
         url_for("walkthrough.continue_discussion", lang=discussion.language, token=discussion.token)

@@ -1,53 +1,79 @@
 /* Progressive enhancement only: every page works without this file.
    - autosave: answers are saved as the patient types, with the same form post the button sends;
-   - text size: larger or smaller text, remembered on this device;
-   - read aloud: the browser's own speech synthesis, offered only where it has a voice for the language. */
+   - text size: applied at once, without a page load (the buttons also work as plain form posts);
+   - read aloud: the browser's own speech synthesis where it has a voice for the language, and a
+     word saying so where it has none;
+   - the language menu closes with Esc; the staff dashboard keeps its states up to date. */
 (function () {
   "use strict";
   var html = document.documentElement;
 
-  // ---- Error summary: take the reader straight to what needs fixing.
+  // ---- Error summary: take the reader straight to what needs fixing; otherwise to a message
+  // saying what just happened (a question added, changed or removed).
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
+  var notice = document.querySelector("[data-notice]");
+  if (summary) { summary.focus(); } else if (notice) { notice.focus(); }
 
-  // ---- Text size
-  var tools = document.querySelector("[data-tools]");
-  if (tools) { tools.hidden = false; }
-  var sizes = [-1, 0, 1, 2];
-  function applySize(size) {
-    if (size === 0) { html.removeAttribute("data-text-size"); } else { html.setAttribute("data-text-size", String(size)); }
-  }
-  var stored = 0;
-  try { stored = parseInt(window.localStorage.getItem("text-size") || "0", 10) || 0; } catch (e) { stored = 0; }
-  if (sizes.indexOf(stored) < 0) { stored = 0; }
-  applySize(stored);
-  document.querySelectorAll("[data-text-size]").forEach(function (button) {
-    if (button === html) { return; }
-    button.addEventListener("click", function () {
-      var step = button.getAttribute("data-text-size") === "larger" ? 1 : -1;
-      var next = Math.max(sizes[0], Math.min(sizes[sizes.length - 1], stored + step));
-      stored = next;
-      applySize(next);
-      try { window.localStorage.setItem("text-size", String(next)); } catch (e) { /* private mode */ }
+  // ---- Text size: the server remembers it in a cookie; here it changes without a page load.
+  document.querySelectorAll("[data-text-size-choice]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var size = button.value;
+      if (size === "0") { html.removeAttribute("data-text-size"); } else { html.setAttribute("data-text-size", size); }
+      document.cookie = "text_size=" + encodeURIComponent(size) + "; path=/; max-age=31536000; samesite=lax";
+      document.querySelectorAll("[data-text-size-choice]").forEach(function (other) {
+        other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      });
     });
+  });
+
+  // ---- Language menu: Esc closes it and returns to its button; so does a tap elsewhere.
+  var languageMenu = document.querySelector(".app-language__details");
+  if (languageMenu) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && languageMenu.open) {
+        languageMenu.open = false;
+        languageMenu.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (languageMenu.open && !languageMenu.contains(event.target)) { languageMenu.open = false; }
+    });
+  }
+
+  // ---- Print button on the page of questions to keep.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
   });
 
   // ---- Read aloud
   var readButton = document.querySelector("[data-read-aloud]");
+  var missing = document.querySelector("[data-read-aloud-missing]");
   var synth = window.speechSynthesis;
-  if (readButton && synth && window.SpeechSynthesisUtterance) {
+  var noVoice = function () { if (missing) { missing.hidden = false; } };
+  if (readButton && (!synth || !window.SpeechSynthesisUtterance)) {
+    noVoice();
+  } else if (readButton) {
     var primary = (html.lang || "en").toLowerCase().split("-")[0];
     var voice = null;
-    var findVoice = function () {
+    var decided = false;
+    var findVoice = function (final) {
       var voices = synth.getVoices();
       voice = null;
       for (var i = 0; i < voices.length; i++) {
         if (voices[i].lang && voices[i].lang.toLowerCase().split(/[-_]/)[0] === primary) { voice = voices[i]; break; }
       }
       readButton.hidden = !voice;
+      // Voices often arrive a moment after the page: say there is none only once they are known.
+      if (voice || voices.length || final) {
+        decided = true;
+        if (missing) { missing.hidden = !!voice; }
+      }
     };
-    findVoice();
-    if (typeof synth.addEventListener === "function") { synth.addEventListener("voiceschanged", findVoice); }
+    findVoice(false);
+    if (typeof synth.addEventListener === "function") { synth.addEventListener("voiceschanged", function () { findVoice(true); }); }
+    window.setTimeout(function () { if (!decided) { findVoice(true); } }, 3000);
     var setLabel = function (speaking) {
       readButton.textContent = readButton.getAttribute(speaking ? "data-label-stop" : "data-label-start");
       readButton.setAttribute("aria-pressed", speaking ? "true" : "false");
@@ -71,6 +97,26 @@
       setLabel(true);
       synth.speak(utterance);
     });
+  }
+
+  // ---- Staff dashboard: where each patient is, refreshed every few seconds without a reload.
+  var states = document.querySelector("[data-states-url]");
+  if (states && window.fetch) {
+    var every = (parseInt(states.getAttribute("data-refresh-seconds"), 10) || 15) * 1000;
+    var refresh = function () {
+      window.fetch(states.getAttribute("data-states-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          states.querySelectorAll("[data-state-for]").forEach(function (cell) {
+            var words = data[cell.getAttribute("data-state-for")];
+            if (words !== undefined && cell.textContent !== words) { cell.textContent = words; }
+          });
+        })
+        .catch(function () { /* the next round tries again */ })
+        .then(function () { window.setTimeout(refresh, every); });
+    };
+    window.setTimeout(refresh, every);
   }
 
   // ---- Staff session: warn two minutes before the inactivity sign-out, and offer to stay.

@@ -137,6 +137,18 @@ class PatientLink:
     def later(self) -> str:
         return self._url("later", token=self.token)
 
+    def finish(self) -> str:
+        return self._url("finish", token=self.token)
+
+    def finished(self) -> str:
+        return self._url("finished", token=self.token)
+
+    def questions_to_print(self) -> str:
+        return self._url("questions_to_print", token=self.token)
+
+    def clear(self) -> str:
+        return self._url("clear", token=self.token)
+
     def continue_discussion(self) -> str:
         return self._url("continue_discussion", token=self.token)
 
