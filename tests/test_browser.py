@@ -217,24 +217,29 @@ def test_other_screen_sizes(
     tablet.close()
 
 
-def test_text_size_control_makes_text_larger_and_is_remembered(
-    browser: Browser, live_server: str
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_text_size_control_makes_text_larger_says_so_and_is_remembered(
+    browser: Browser, live_server: str, js: bool
 ) -> None:
-    tablet = Tablet(browser, live_server, locale="en")
+    tablet = Tablet(browser, live_server, locale="en", js=js)
     page = tablet.page
     page.goto(live_server + "/en/")
 
     def size() -> float:
         return float(
-            page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+            page.locator("main p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
         )
 
     before = size()
-    page.locator("[data-text-size=larger]").click()
-    assert size() > before * 1.1
+    expect(page.get_by_role("button", name="Medium")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Very large").click()
+    expect(page.get_by_role("button", name="Very large")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Medium")).to_have_attribute("aria-pressed", "false")
+    assert size() > before * 1.2
     page.goto(live_server + "/en/resume")
+    expect(page.get_by_role("button", name="Very large")).to_have_attribute("aria-pressed", "true")
     page.goto(live_server + "/en/")
-    assert size() > before * 1.1
+    assert size() > before * 1.2
     tablet.close()
 
 
@@ -271,9 +276,14 @@ def test_read_aloud_is_offered_only_with_a_voice_for_the_language(
     page.locator(".nhsuk-button[type=submit]").click()
     page.wait_for_url("**/step/1?started=1")  # the first step, whatever it is
     button = page.locator("[data-read-aloud]")
+    missing = page.locator("[data-read-aloud-missing]")
     if not offered:
         expect(button).to_be_hidden()
+        # Not silently gone: the reader is told, in their language, and what to do instead.
+        expect(missing).to_be_visible()
+        expect(missing).to_contain_text("نرس")
     else:
+        expect(missing).to_be_hidden()
         expect(button).to_be_visible()
         button.click()
         spoken = page.evaluate("window.__spoken")

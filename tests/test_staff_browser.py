@@ -191,7 +191,7 @@ def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, database: s
         start_as_nurse(page, app, url)
         with page.expect_navigation():
             page.get_by_role("button", name="Hand over to the patient").click()
-        expect(page.get_by_role("button", name="Finish and hand back")).to_be_visible()
+        expect(page.get_by_role("link", name="Give the tablet back")).to_be_visible()
         page.wait_for_url("**/handed-back", timeout=10_000)
         tablet.look("kiosk-handed-back", lang="en")
         page.go_back()

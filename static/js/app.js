@@ -12,7 +12,11 @@
   // saying what just happened (a question added, changed or removed).
   var summary = document.querySelector("[data-error-summary]");
   var notice = document.querySelector("[data-notice]");
-  if (summary) { summary.focus(); } else if (notice) { notice.focus(); }
+  if (summary) { summary.focus(); } else if (notice) {
+    // After the page has scrolled to #your-questions, which would otherwise take focus back.
+    notice.focus();
+    window.addEventListener("load", function () { window.setTimeout(function () { notice.focus(); }, 0); });
+  }
 
   // ---- Text size: the server remembers it in a cookie; here it changes without a page load.
   document.querySelectorAll("[data-text-size-choice]").forEach(function (button) {

@@ -72,12 +72,18 @@ class Tablet:
         locale: str,
         js: bool = True,
         viewport: ViewportSize = TABLET,
+        scale: float = 1,
     ) -> None:
         self.server = server
         self.js = js
         self.foreign: list[str] = []
+        # A scale of 2 on half the width is the page a reader sees at 200% zoom.
         self.context: BrowserContext = browser.new_context(
-            viewport=viewport, locale=locale, java_script_enabled=js, reduced_motion="reduce"
+            viewport=viewport,
+            locale=locale,
+            java_script_enabled=js,
+            reduced_motion="reduce",
+            device_scale_factor=scale,
         )
         self.context.route("**/*", self._only_this_app)
         self.page: Page = self.context.new_page()
