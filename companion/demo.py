@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .content import ContentPack, packs
+from .discussions import REVIEW_PAGE
 from .i18n import english_name, languages
 from .models import (
     Discussion,
@@ -73,6 +74,9 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
         finalised_at=started + dt.timedelta(hours=2) if finalised else None,
         finalised_by="Dr A Demo" if finalised else "",
         finalised_role="clinician" if finalised else "",
+        # The demo patient read every step and said they had finished.
+        current_page=REVIEW_PAGE,
+        finished_at=started + dt.timedelta(minutes=40),
     )
     discussion.step_visits = [StepVisit(step_id=s.id) for s in pack.steps]
     marked = [q.id for q in pack.questions][1:3]
