@@ -41,7 +41,7 @@ def extract(tmp_path: Path, domain: str) -> set[str]:
 def test_catalog_templates_match_the_code_and_content(tmp_path: Path) -> None:
     for domain in DOMAINS:
         fresh = extract(tmp_path, domain)
-        committed = {m.id for m in catalog(TRANSLATIONS / f"{domain}.pot") if m.id}
+        committed = {str(m.id) for m in catalog(TRANSLATIONS / f"{domain}.pot") if m.id}
         assert fresh == committed, f"{domain}.pot is out of date: run make update-catalogs"
 
 
