@@ -5,7 +5,7 @@ member's second step. They are now stored sealed with a key from the environment
 (AUTHENTICATOR_KEYS; companion/staff/sealing.py). Upgrading seals the keys already stored;
 downgrading unseals them again, so sign-in keeps working either way.
 
-Revision ID: 0006
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-28 09:10:00
 
@@ -16,7 +16,7 @@ from flask import current_app
 
 
 # revision identifiers, used by Alembic.
-revision = '0006'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None

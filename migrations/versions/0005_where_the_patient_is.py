@@ -5,8 +5,8 @@
 handed to them is given back. Existing discussions start with none of these, which reads as
 "not started" on the dashboard until the patient next opens a page.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-28 08:40:00.000000
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0006'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
