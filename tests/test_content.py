@@ -14,13 +14,13 @@ from app import create_app
 from companion.content import ContentPackError, load_pack, load_packs
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 PACK = ROOT / "content" / "htg492"
+SOURCES = PACK / "sources"
 STUDIES = ("PROTECT II", "BCIS-1", "REVIVED-BCIS2", "PROTECT IV", "SURE test")
 
 
 def nice_questions() -> list[str]:
-    text = (SHARED / "source" / "nice-htg492-information-for-the-public.txt").read_text()
+    text = (SOURCES / "nice-htg492-information-for-the-public.txt").read_text()
     block = text.split("## Some questions to think about", 1)[1]
     return [line[2:].strip() for line in block.splitlines() if line.startswith("- ")]
 
