@@ -2,12 +2,17 @@
 
 A pack that is malformed stops the app with one message naming the file and the field, so a content
 editor can fix it without reading code.
+
+A published version is never edited: each version of a procedure lives in its own folder
+(content/<procedure>/<version>/pack.yaml). New discussions get the newest version, and a discussion
+keeps the version it was shown, so its walkthrough and record show exactly that text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +20,14 @@ import yaml
 from flask import Flask, current_app
 
 PACK_FILE = "pack.yaml"
-STEP_TYPES = ("information", "values", "own_questions", "readiness")
+STEP_TYPES = ("information", "values", "own_questions", "readiness", "comparison", "leaning")
 LIST_NAMES = ("benefits", "risks", "options")
 # The fields whose text a patient reads: they go through the "content" gettext catalogs.
-TRANSLATABLE_FIELDS = frozenset({"title", "summary", "text", "name", "label"})
+TRANSLATABLE_FIELDS = frozenset({"title", "summary", "text", "name", "label", "heading"})
 ABOUT_FIELDS = ("made_by", "not_nice", "funding", "update_policy")
+VERSION = re.compile(r"\d+\.\d+\.\d+")
+# The leaning answer of a patient who has not chosen an option yet.
+NOT_SURE = "not-sure"
 
 
 class ContentPackError(ValueError):
@@ -47,6 +55,8 @@ class Sourced:
 @dataclass(frozen=True)
 class Paragraph(Sourced):
     shows: str | None = None
+    # A sub-heading shown above the paragraph ("Before", "During", "After").
+    heading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,47 @@ class Choice:
     name: str
     text: str | None
     source: str
+    # For options: the same rows for every option (what it involves, benefits, harms...).
+    rows: dict[str, Sourced] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One option's figure in a study: `count` people in 100, said both ways in `text`."""
+
+    option: str | None
+    name: str
+    count: int
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a cited study gives for two options, drawn as icon arrays on the same scale."""
+
+    id: str
+    name: str
+    text: str
+    note: Sourced
+    source: str
+    arms: tuple[Arm, ...]
+
+
+@dataclass(frozen=True)
+class Answer(Sourced):
+    """The guide's short answer to a question to think about, and the step that says more."""
+
+    step: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the About page."""
+
+    id: str
+    title: str
+    paragraphs: tuple[Sourced, ...]
 
 
 @dataclass(frozen=True)
@@ -66,6 +117,7 @@ class Prompt:
     id: str
     text: str
     source: str
+    answer: Answer | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +131,7 @@ class Step:
     items: tuple[Prompt, ...] = ()
     ready: Sourced | None = None
     not_ready: Sourced | None = None
+    not_sure: Sourced | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +148,10 @@ class ContentPack:
     options: tuple[Choice, ...]
     steps: tuple[Step, ...]
     about: dict[str, Sourced]
+    option_rows: tuple[Choice, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    about_sections: tuple[Section, ...] = ()
+    last_search: dt.date | None = None
 
     def step_number(self, step_id: str) -> int:
         return next(i for i, step in enumerate(self.steps, start=1) if step.id == step_id)
@@ -121,6 +178,18 @@ class ContentPack:
     @property
     def questions(self) -> tuple[Prompt, ...]:
         return tuple(step.question for step in self.steps if step.question)
+
+    def has_step_type(self, step_type: str) -> bool:
+        return any(step.type == step_type for step in self.steps)
+
+    def option_name(self, option_id: str) -> str | None:
+        """The name of an option the patient may lean towards, or None if the id is not one."""
+        leaning = next((s for s in self.steps if s.type == "leaning"), None)
+        if leaning is None:
+            return None
+        if option_id == NOT_SURE and leaning.not_sure is not None:
+            return leaning.not_sure.text
+        return next((o.name for o in self.options if o.id == option_id), None)
 
 
 class _Reader:
@@ -211,6 +280,70 @@ def _choices(readers: list[_Reader], keys: set[str]) -> tuple[Choice, ...]:
     return tuple(choices)
 
 
+def _option_rows(reader: _Reader, rows: tuple[Choice, ...], keys: set[str]) -> dict[str, Sourced]:
+    """Every option is described by the same rows, so no option gets less detail than another."""
+    if not rows:
+        return {}
+    given = reader.child("rows")
+    for name in given.data:
+        if name not in {row.id for row in rows}:
+            given.fail("is not one of the option_rows", str(name))
+    return {row.id: _sourced(given.child(row.id), keys) for row in rows}
+
+
+def _figures(
+    readers: list[_Reader], options: tuple[Choice, ...], keys: set[str]
+) -> tuple[Figure, ...]:
+    option_ids = {o.id for o in options}
+    figures = []
+    for r in readers:
+        arms = []
+        arm_readers = r.children("arms")
+        if len(arm_readers) < 2:
+            r.fail("must compare at least two options", "arms")
+        for a in arm_readers:
+            option = a.optional_text("option")
+            if option is not None and option not in option_ids:
+                a.fail(f"is {option!r}, not the id of an option", "option")
+            name = a.optional_text("name") or next((o.name for o in options if o.id == option), "")
+            if not name:
+                a.fail("is missing: give the option or a name", "name")
+            count = a.data.get("count")
+            if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 100:
+                a.fail("must be a whole number of people in 100", "count")
+            text = a.text("text")
+            # Both ways: who has the outcome and who does not.
+            for n in (count, 100 - count):
+                if not re.search(rf"\b{n} in 100\b", text):
+                    a.fail(f"must say '{n} in 100': every figure is given both ways", "text")
+            arms.append(Arm(option, name, count, text, _source(a, keys)))
+        figures.append(
+            Figure(
+                id=r.text("id"),
+                name=r.text("name"),
+                text=r.text("text"),
+                note=_sourced(r.child("note"), keys),
+                source=_source(r, keys),
+                arms=tuple(arms),
+            )
+        )
+    _unique(readers, [f.id for f in figures])
+    return tuple(figures)
+
+
+def _sections(readers: list[_Reader], keys: set[str]) -> tuple[Section, ...]:
+    sections = tuple(
+        Section(
+            r.text("id"),
+            r.text("title"),
+            tuple(_sourced(p, keys) for p in r.children("paragraphs")),
+        )
+        for r in readers
+    )
+    _unique(readers, [s.id for s in sections])
+    return sections
+
+
 def _step(reader: _Reader, keys: set[str]) -> Step:
     step_type = reader.text("type")
     if step_type not in STEP_TYPES:
@@ -220,11 +353,17 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
         shows = p.optional_text("shows")
         if shows is not None and shows not in LIST_NAMES:
             p.fail(f"is {shows!r}, not one of {', '.join(LIST_NAMES)}", "shows")
-        paragraphs.append(Paragraph(p.text("text"), _source(p, keys), shows))
+        paragraphs.append(
+            Paragraph(p.text("text"), _source(p, keys), shows, p.optional_text("heading"))
+        )
     question = None
     if "question" in reader.data:
         q = reader.child("question")
-        question = Prompt(q.text("id"), q.text("text"), _source(q, keys))
+        answer = None
+        if "answer" in q.data:
+            a = q.child("answer")
+            answer = Answer(a.text("text"), _source(a, keys), a.text("step"))
+        question = Prompt(q.text("id"), q.text("text"), _source(q, keys), answer)
     step = Step(
         id=reader.text("id"),
         type=step_type,
@@ -234,6 +373,8 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
     )
     if step_type == "values":
         step = replace(step, statements=_prompts(reader.children("statements"), keys))
+    if step_type == "leaning":
+        step = replace(step, not_sure=_sourced(reader.child("not_sure"), keys))
     if step_type == "readiness":
         step = replace(
             step,
@@ -265,8 +406,31 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
     for step_type in ("own_questions", "readiness", "values"):
         if sum(s.type == step_type for s in steps) != 1:
             top.fail(f"must have exactly one step of type {step_type!r}", "steps")
+    for step_type in ("leaning", "comparison"):
+        if sum(s.type == step_type for s in steps) > 1:
+            top.fail(f"must have at most one step of type {step_type!r}", "steps")
     question_readers = [r.child("question") for r in step_readers if "question" in r.data]
     _unique(question_readers, [q.text("id") for q in question_readers])
+    step_ids = {s.id for s in steps}
+    for q, question in zip(
+        question_readers, [s.question for s in steps if s.question], strict=True
+    ):
+        if question.answer is not None and question.answer.step not in step_ids:
+            q.child("answer").fail(f"is {question.answer.step!r}, not the id of a step", "step")
+    option_rows: tuple[Choice, ...] = ()
+    if "option_rows" in top.data:
+        row_readers = top.children("option_rows")
+        option_rows = tuple(
+            Choice(r.text("id"), r.text("name"), None, _source(r, keys)) for r in row_readers
+        )
+        _unique(row_readers, [row.id for row in option_rows])
+    if any(s.type == "comparison" for s in steps) and not option_rows:
+        top.fail("is needed by the comparison step", "option_rows")
+    option_readers = top.children("options")
+    options = tuple(
+        replace(choice, rows=_option_rows(r, option_rows, keys))
+        for r, choice in zip(option_readers, _choices(option_readers, keys), strict=True)
+    )
     about = top.child("about")
     pack = ContentPack(
         id=top.text("id"),
@@ -278,16 +442,53 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
         sources=sources,
         benefits=_choices(top.children("benefits"), keys),
         risks=_choices(top.children("risks"), keys),
-        options=_choices(top.children("options"), keys),
+        options=options,
         steps=steps,
-        about={field: _sourced(about.child(field), keys) for field in ABOUT_FIELDS},
+        about={name: _sourced(about.child(name), keys) for name in ABOUT_FIELDS},
+        option_rows=option_rows,
+        figures=_figures(top.children("figures", required=False), options, keys),
+        about_sections=_sections(about.children("sections", required=False), keys),
+        last_search=top.date("last_search", required=False),
     )
-    if pack.id != file.parent.name:
-        top.fail(f"is {pack.id!r} but the folder is {file.parent.name!r}", "id")
+    procedure_folder = file.parent.parent if VERSION.fullmatch(file.parent.name) else file.parent
+    if pack.id != procedure_folder.name:
+        top.fail(f"is {pack.id!r} but the folder is {procedure_folder.name!r}", "id")
+    if VERSION.fullmatch(file.parent.name) and pack.content_version != file.parent.name:
+        top.fail(
+            f"is {pack.content_version!r} but the folder is {file.parent.name!r}",
+            "content_version",
+        )
     return pack
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def load_versions(folder: Path) -> dict[str, ContentPack]:
+    """Every published version of one procedure, oldest first.
+
+    A procedure folder holds one folder per version (1.0.0/pack.yaml, 2.0.0/pack.yaml), or,
+    for a procedure with a single version, pack.yaml itself.
+    """
+    if (folder / PACK_FILE).is_file():
+        pack = _load_file(folder)
+        return {pack.content_version: pack}
+    versions = sorted(
+        (p for p in folder.iterdir() if p.is_dir() and VERSION.fullmatch(p.name)),
+        key=lambda p: version_key(p.name),
+    )
+    if not versions:
+        raise ContentPackError(f"{folder / PACK_FILE}: file is missing")
+    return {p.name: _load_file(p) for p in versions}
+
+
 def load_pack(folder: Path) -> ContentPack:
+    """The newest version of one procedure."""
+    return list(load_versions(folder).values())[-1]
+
+
+def _load_file(folder: Path) -> ContentPack:
     file = folder / PACK_FILE
     try:
         # libyaml's safe loader when PyYAML has it: the same data, ten times faster.
@@ -300,11 +501,20 @@ def load_pack(folder: Path) -> ContentPack:
     return parse_pack(file, data)
 
 
-def load_packs(content_dir: Path) -> dict[str, ContentPack]:
+def load_all_versions(content_dir: Path) -> dict[str, dict[str, ContentPack]]:
+    """Every version of every procedure: {procedure: {version: pack}}, oldest version first."""
     folders = sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not folders:
         raise ContentPackError(f"{content_dir}: holds no content pack folders")
-    return {folder.name: load_pack(folder) for folder in folders}
+    return {folder.name: load_versions(folder) for folder in folders}
+
+
+def load_packs(content_dir: Path) -> dict[str, ContentPack]:
+    """The newest version of every procedure: what a new discussion is shown."""
+    return {
+        name: list(versions.values())[-1]
+        for name, versions in load_all_versions(content_dir).items()
+    }
 
 
 def init_app(app: Flask, content_dir: Path) -> None:

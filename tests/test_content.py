@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -11,12 +12,18 @@ import pytest
 import yaml
 
 from app import create_app
-from companion.content import ContentPackError, load_pack, load_packs
+from companion.content import ContentPackError, load_pack, load_packs, load_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "content" / "htg492"
 SOURCES = PACK / "sources"
-STUDIES = ("PROTECT II", "BCIS-1", "REVIVED-BCIS2", "PROTECT IV", "SURE test")
+STUDIES = ("CHIP-BCIS3", "PROTECT II", "BCIS-1", "REVIVED-BCIS2", "PROTECT IV", "SURE test")
+NEWEST = "2.0.0"
+PACK_FILE = PACK / NEWEST / "pack.yaml"
+# Published versions are never edited: a discussion shown one must be able to show it again.
+PUBLISHED = {
+    "1.0.0": "573865f776a29d6d9a89123e73d755d1a6d87f8435791182eb4a96633f4fd407",
+}
 
 
 def nice_questions() -> list[str]:
@@ -43,7 +50,7 @@ def walk(node: Any, path: str = "") -> Any:
 
 
 def test_every_statement_carries_a_source_reference() -> None:
-    raw = yaml.safe_load((PACK / "pack.yaml").read_text())
+    raw = yaml.safe_load(PACK_FILE.read_text())
     statements = [
         (path, node)
         for path, node in walk(raw)
@@ -63,6 +70,78 @@ def test_every_figure_cites_the_study_it_comes_from() -> None:
     for text, source in figures:
         assert any(study in source for study in STUDIES), f"figure without its study: {text}"
         assert any(study in text for study in STUDIES), f"figure must name its study: {text}"
+    for figure in pack.figures:
+        assert any(study in figure.name and study in figure.source for study in STUDIES)
+        assert re.search(r"\((19|20)\d\d\)", figure.name), f"{figure.name}: give the year"
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def source_numbers() -> set[str]:
+    """Every number in the pack's sources, with each decimal also rounded to a whole number."""
+    found: set[str] = set()
+    for file in SOURCES.glob("*.*"):
+        for number in NUMBER.findall(file.read_text()):
+            found.add(number)
+            if re.fullmatch(r"\d+\.\d+", number):
+                found.add(str(round(float(number))))
+    return found
+
+
+def rates(text: str) -> set[str]:
+    """The "N in 100" figures a text gives: each percentage rounded, and "about N in 100"."""
+    found = {str(round(float(n))) for n in re.findall(r"(\d+(?:\.\d+)?)%", text)}
+    return found | set(re.findall(r"(\d+) in 100\b", text))
+
+
+def study_rates(reference: str) -> set[str]:
+    """The rates given by the parts of the evidence summary about the studies a reference names."""
+    sections = (SOURCES / "clinical-evidence.md").read_text().split("\n## ")
+    found: set[str] = set()
+    for part in reference.split(";"):
+        study = part.strip()
+        found |= {r for section in sections if study in section for r in rates(section)}
+    return found
+
+
+def test_every_number_in_the_english_guide_is_in_its_sources() -> None:
+    """No figure is invented: each number is in the NICE texts or the evidence summary, or is the
+    other side of an "N in 100" figure that is (73 in 100 did not, when 27 in 100 did)."""
+    raw = yaml.safe_load(PACK_FILE.read_text())
+    known = source_numbers()
+    missing = []
+    for path, node in walk({k: v for k, v in raw.items() if k != "sources"}):
+        if node.get("source", "").strip() == "publisher":
+            continue  # about this guide itself (dates, reading age), not a clinical statement
+        for field in ("text", "name"):
+            text = node.get(field)
+            if not isinstance(text, str):
+                continue
+            given: list[str] = []
+            study = study_rates(node.get("source", ""))
+            for number in re.findall(r"(\d+) in 100\b", text):
+                # A figure of people in 100 is a rate a source gives, or the other side of one
+                # given just before it ("about 27 in 100 died ... about 73 in 100 did not").
+                if number in study or any(int(number) == 100 - int(g) for g in given):
+                    given.append(number)
+                else:
+                    missing.append(f"{path}.{field}: {number} in 100")
+            for number in NUMBER.findall(re.sub(r"\d+ in 100\b", "", text)):
+                if number not in known:
+                    missing.append(f"{path}.{field}: {number}")
+    assert missing == []
+    assert {"27", "15"} <= study_rates("CHIP-BCIS3") and "42" not in study_rates("PROTECT II")
+
+
+def test_published_versions_are_never_edited_in_place() -> None:
+    versions = load_versions(PACK)
+    assert list(versions) == [*PUBLISHED, NEWEST]
+    for version, digest in PUBLISHED.items():
+        data = (PACK / version / "pack.yaml").read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, f"{version} was edited"
+        assert versions[version].content_version == version
+    assert load_pack(PACK).content_version == NEWEST
 
 
 def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
@@ -70,6 +149,7 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
     everything = " ".join(
         [p.text for s in pack.steps for p in s.paragraphs]
         + [c.name + " " + (c.text or "") for c in pack.risks + pack.benefits + pack.options]
+        + [row.text for o in pack.options for row in o.rows.values()]
     )
     for needed in (
         "local anaesthetic",
@@ -84,10 +164,29 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "BCIS",
         "clinical governance",
         "audit",
-        "Not having the procedure",
+        "Not having PCI",
+        "CHIP-BCIS3",
+        "New England Journal of Medicine in 2026",
+        "not designed to prove",
+        "cardiogenic shock",
+        "HTG775",
+        "balloon pump",
+        "bypass surgery",
+        "Before",
+        "During",
+        "After",
     ):
-        assert needed in everything, needed
-    assert [s.type for s in pack.steps][-3:] == ["values", "own_questions", "readiness"]
+        assert needed in everything + " ".join(
+            p.heading or "" for s in pack.steps for p in s.paragraphs
+        ), needed
+    for withdrawn in (
+        "Most people do not need extra support",
+        "long-term effects",
+        "their outcomes were poor",
+        "This lowers the risk",
+    ):
+        assert withdrawn not in everything, withdrawn
+    assert [s.type for s in pack.steps][-4:] == ["values", "leaning", "own_questions", "readiness"]
     readiness = pack.step_of_type("readiness")
     assert [i.id for i in readiness.items] == [
         "sure",
@@ -97,14 +196,50 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
     ]
     assert "PROTECT IV" in pack.about["update_policy"].text
     assert "not a NICE product" in pack.about["not_nice"].text
+    sections = {s.id: " ".join(p.text for p in s.paragraphs) for s in pack.about_sections}
+    assert {
+        "for-whom",
+        "authors",
+        "funding",
+        "evidence",
+        "updates",
+        "stories",
+        "privacy",
+        "reading-level",
+    } <= set(sections)
+    assert "28 November 2026" in sections["evidence"]
+    assert "PROTECT IV" in sections["updates"] and "may change" in sections["updates"]
+    assert "cardiogenic shock" in sections["for-whom"] and "emergency" in sections["for-whom"]
+
+
+def test_every_option_is_described_in_the_same_detail() -> None:
+    pack = load_pack(PACK)
+    assert [o.id for o in pack.options] == ["planned-pump", "no-support", "balloon-pump", "no-pci"]
+    rows = [row.id for row in pack.option_rows]
+    assert rows == ["involves", "benefits", "harms", "unknown", "for-you"]
+    for option in pack.options:
+        assert list(option.rows) == rows, option.id
+    compared = {arm.option for figure in pack.figures for arm in figure.arms}
+    assert {"planned-pump", "no-support", "balloon-pump", "no-pci"} <= compared
+
+
+def test_each_nice_question_has_an_answer_in_the_guide_that_links_to_more() -> None:
+    pack = load_pack(PACK)
+    step_ids = [s.id for s in pack.steps]
+    for question in pack.questions:
+        assert question.answer is not None, question.id
+        assert question.answer.step in step_ids
+        assert len(question.answer.text.split()) >= 15, question.id
 
 
 def broken_pack(tmp_path: Path, change: Any) -> Path:
+    """A copy of the procedure whose newest version has one thing wrong."""
     folder = tmp_path / "content" / "htg492"
     shutil.copytree(PACK, folder)
-    data = yaml.safe_load((folder / "pack.yaml").read_text())
+    file = folder / NEWEST / "pack.yaml"
+    data = yaml.safe_load(file.read_text())
     change(data)
-    (folder / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    file.write_text(yaml.safe_dump(data, allow_unicode=True))
     return folder
 
 
@@ -141,6 +276,31 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
             "paragraphs[0].shows",
             "'harms'",
         ),
+        (
+            lambda d: d["options"][2]["rows"].pop("harms"),
+            "options[2].rows.harms",
+            "is missing",
+        ),
+        (
+            lambda d: d["figures"][0]["arms"][0].update(text="About 27 in 100 people died."),
+            "figures[0].arms[0].text",
+            "both ways",
+        ),
+        (
+            lambda d: d["figures"][1]["arms"][1].update(option="a-stent"),
+            "figures[1].arms[1].option",
+            "not the id of an option",
+        ),
+        (
+            lambda d: d["steps"][4]["question"]["answer"].update(step="nowhere"),
+            "steps[4].question.answer.step",
+            "not the id of a step",
+        ),
+        (
+            lambda d: d.update(content_version="2.0.1"),
+            "content_version",
+            "but the folder is '2.0.0'",
+        ),
     ],
 )
 def test_a_malformed_pack_is_refused_naming_file_and_field(
@@ -150,7 +310,7 @@ def test_a_malformed_pack_is_refused_naming_file_and_field(
     with pytest.raises(ContentPackError) as caught:
         load_pack(folder)
     message = str(caught.value)
-    assert message.startswith(f"{folder / 'pack.yaml'}: ")
+    assert message.startswith(f"{folder / NEWEST / 'pack.yaml'}: ")
     assert field in message
     assert problem in message
 
