@@ -58,6 +58,12 @@ class Discussion(Base):
     current_page: Mapped[str] = mapped_column(String(64), default="", server_default="")
     finished_at: Mapped[dt.datetime | None]
     handed_back_at: Mapped[dt.datetime | None]
+    # The content version the patient was shown: the walkthrough and the record show its text,
+    # even after a newer version is published.
+    content_version: Mapped[str] = mapped_column(String(16))
+    # The option the patient leans towards (an option id of the pack, or "not-sure"), and why.
+    leaning: Mapped[str] = mapped_column(String(64), default="")
+    leaning_reason: Mapped[str] = mapped_column(Text, default="")
 
     # The consent-discussion record, written by staff. record_version counts saves so that two
     # people editing at once are told instead of one silently overwriting the other.

@@ -52,6 +52,11 @@ def test_answers_given_before_an_upgrade_are_still_there_after_it(database: str)
             text("SELECT values_note, record_version FROM discussion WHERE id = 1")
         ).one()
         assert row == ("میرا خاندان", 0)
+        # Before 0004 only version 1.0.0 was published: that is what this patient was shown.
+        shown = db.session.execute(
+            text("SELECT content_version, leaning, leaning_reason FROM discussion WHERE id = 1")
+        ).one()
+        assert tuple(shown) == ("1.0.0", "", "")
         question = db.session.execute(
             text("SELECT text, status FROM patient_question WHERE id = 1")
         ).one()
