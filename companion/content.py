@@ -518,18 +518,34 @@ def load_packs(content_dir: Path) -> dict[str, ContentPack]:
 
 
 def init_app(app: Flask, content_dir: Path) -> None:
-    app.extensions["companion.packs"] = load_packs(content_dir)
+    versions = load_all_versions(content_dir)
+    app.extensions["companion.pack_versions"] = versions
+    app.extensions["companion.packs"] = {
+        name: list(by_version.values())[-1] for name, by_version in versions.items()
+    }
 
 
 def packs() -> dict[str, ContentPack]:
-    """The app's content packs by procedure id, in folder order."""
+    """The newest version of each procedure by id, in folder order: what a new discussion gets."""
     result: dict[str, ContentPack] = current_app.extensions["companion.packs"]
     return result
 
 
 def pack(procedure: str) -> ContentPack:
-    """The content pack of one procedure; KeyError if the app has none by that id."""
+    """The newest version of one procedure; KeyError if the app has none by that id."""
     return packs()[procedure]
+
+
+def pack_shown(procedure: str, version: str) -> ContentPack:
+    """The version of a procedure a discussion was shown: what its walkthrough and record show."""
+    versions: dict[str, dict[str, ContentPack]] = current_app.extensions["companion.pack_versions"]
+    return versions[procedure][version]
+
+
+def versions_of(procedure: str) -> dict[str, ContentPack]:
+    """Every published version of one procedure, oldest first."""
+    result: dict[str, ContentPack] = current_app.extensions["companion.pack_versions"][procedure]
+    return result
 
 
 def extract_content_pack(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:

@@ -10,6 +10,7 @@ import secrets
 
 from sqlalchemy import select
 
+from .content import pack
 from .models import (
     Discussion,
     PatientQuestion,
@@ -27,6 +28,7 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
 QUESTION_MAX_CHARS = 1000
 VALUES_NOTE_MAX_CHARS = 2000
+LEANING_REASON_MAX_CHARS = 2000
 VALUE_RATINGS = ("a-lot", "a-little", "not-much", "not-sure")
 READINESS_ANSWERS = ("yes", "no")
 
@@ -74,6 +76,7 @@ def start_discussion(
         token=new_token(),
         code=code,
         procedure=procedure,
+        content_version=pack(procedure).content_version,
         language=language,
         patient_label=patient_label,
         started_by=started_by,

@@ -186,7 +186,7 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "This lowers the risk",
     ):
         assert withdrawn not in everything, withdrawn
-    assert [s.type for s in pack.steps][-4:] == ["values", "leaning", "own_questions", "readiness"]
+    assert [s.type for s in pack.steps][-4:] == ["values", "own_questions", "leaning", "readiness"]
     readiness = pack.step_of_type("readiness")
     assert [i.id for i in readiness.items] == [
         "sure",

@@ -162,19 +162,19 @@ def test_an_empty_question_gets_a_clear_message(pages: PageClient) -> None:
 def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -> None:
     link = start(pages)
     form = {
-        "rating-have-procedure": "a-lot",
-        "rating-good-evidence": "not-sure",
+        "rating-support-ready": "a-lot",
+        "rating-best-evidence": "not-sure",
         "concern": ["bleeding", "haemolysis", "not-a-risk"],
         "values_note": "x" * 2001,
     }
     page = pages.post(link.step(type="values"), form, status=400)
-    assert page.select_one("#rating-have-procedure-a-lot").has_attr("checked")
+    assert page.select_one("#rating-support-ready-a-lot").has_attr("checked")
     assert page.select_one("#concern-bleeding").has_attr("checked")
     assert textarea_value(page.select_one("textarea#values_note")) == "x" * 2001
     form["values_note"] = "Getting home for my grandson's wedding"
     assert pages.post(link.step(type="values"), form) == link.after(type="values")
     page = pages.get(link.step(type="values"))
-    assert page.select_one("#rating-good-evidence-not-sure").has_attr("checked")
+    assert page.select_one("#rating-best-evidence-not-sure").has_attr("checked")
     assert page.select_one("#concern-haemolysis").has_attr("checked")
     assert not page.select_one("#concern-vascular-damage").has_attr("checked")
     assert (
@@ -210,7 +210,10 @@ def test_review_page_shows_everything_with_ways_to_change_it(pages: PageClient) 
     assert "What are the risks or side effects? How likely are they?" in questions
     assert "Is it painful?" in questions
     main = text_of(page, "main")
-    assert "Having my family involved in the decision Matters a lot" in main
+    assert (
+        "Having my family involved in the decision, even if it takes longer to decide Matters a lot"
+        in main
+    )
     assert "Bleeding" in main and "My dog" in main
     links = [a["href"] for a in page.select("main a")]
     for step_type in ("own_questions", "values", "readiness"):
@@ -431,10 +434,25 @@ def test_about_page_says_where_the_information_comes_from(pages: PageClient) -> 
         "PROTECT IV",
         "28 November 2018",
         "Next review due",
-        "1.0.0",
+        "2.0.0",
         "O'Neill WW et al. Circulation 2012",
+        "CHIP-BCIS3",
+        "Who this guide is for",
+        "cardiogenic shock",
+        "Who wrote it, and who checked it",
+        "No maker of a heart pump or a balloon pump had any part in it",
+        "We last searched for new studies on 28 November 2026",
+        "Last search for new studies",
+        "Why there are no patient stories",
+        "What happens to your answers",
+        "This app deletes your answers 180 days after you start",
+        "reading age of about 11",
     ):
         assert needed in main, needed
+    # From a discussion still on the first version, the About page is that version's.
+    old = text_of(pages.get("/en/about/htg492?version=1.0.0"), "main")
+    assert "1.0.0" in old and "Why there are no patient stories" not in old
+    pages.get("/en/about/htg492?version=9.9.9", status=404)
 
 
 def test_every_page_has_a_language_switch_that_names_languages_in_themselves(
@@ -461,7 +479,7 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
     pages.post(link.step(id="what-happens"), {"ask": "yes"})
     pages.post(
         link.step(type="values"),
-        {"rating-checks": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"},
+        {"rating-best-evidence": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"},
     )
     pages.post(link.step(type="own_questions"), {"new_question": "First question", "action": "add"})
     pages.post(link.step(type="readiness"), {"ready-sure": "yes", "ready-understand": "no"})
@@ -479,7 +497,7 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
         pages.get(there.step(id="what-happens"), lang=code).select_one("#ask").has_attr("checked")
     )
     values = pages.get(there.step(type="values"), lang=code)
-    assert values.select_one("#rating-checks-a-little").has_attr("checked")
+    assert values.select_one("#rating-best-evidence-a-little").has_attr("checked")
     assert values.select_one("#concern-heart-damage").has_attr("checked")
     assert textarea_value(values.select_one("textarea#values_note")) == "Ĉu?"
     ready = pages.get(there.step(type="readiness"), lang=code)
@@ -566,3 +584,126 @@ def test_guessing_codes_is_throttled_with_a_kind_page_in_the_patients_language(
     assert not isinstance(page, str)
     assert re.search(r"[\u0600-\u06FF]", text_of(page, "h1")), "the page speaks Urdu"
     assert pages.client.get("/ur/resume").status_code == 200, "reading the form is not throttled"
+
+
+def test_the_options_are_compared_in_one_table_with_pictures_on_the_same_scale(
+    pages: PageClient,
+) -> None:
+    link = start(pages)
+    page = pages.get(link.step(type="comparison"))
+    table = page.select_one("main table")
+    assert table.caption.get_text(strip=True) == "Your options side by side"
+    columns = [th.get_text(strip=True) for th in table.select("thead th[scope=col]")]
+    assert columns == [
+        "A planned heart pump",
+        "PCI with no planned support device",
+        "A balloon pump",
+        "Not having PCI",
+    ]
+    rows = [th.get_text(strip=True) for th in table.select("tbody th[scope=row]")]
+    assert rows == [
+        "What it involves",
+        "Possible benefits",
+        "Possible harms",
+        "What is not known",
+        "What it would mean for you",
+    ]
+    for row in table.select("tbody tr"):
+        cells = row.select("td")
+        assert len(cells) == 4 and all(len(c.get_text(strip=True)) > 40 for c in cells)
+    # Every figure is drawn as 100 people and said both ways, with its study and year.
+    pictures = page.select("figure.app-icon-array svg[role=img]")
+    assert len(pictures) == 10
+    labels = [svg["aria-label"] for svg in pictures]
+    assert (
+        "A planned heart pump: About 27 in 100 people died from heart causes. "
+        "About 73 in 100 did not." in labels
+    )
+    assert (
+        "PCI with no planned support device: About 15 in 100 people died from heart causes. "
+        "About 85 in 100 did not." in labels
+    )
+    headings = [h.get_text(strip=True) for h in page.select(".app-figure h3")]
+    assert "CHIP-BCIS3 (2026): death from heart causes" in headings
+    assert "not designed to prove this difference" in text_of(page, ".app-figure")
+
+
+def test_each_nice_question_shows_the_guides_answer_where_it_is_asked(
+    pages: PageClient,
+) -> None:
+    link = start(pages)
+    page = pages.get(link.step(id="goes-wrong"))
+    card = text_of(page, ".app-question-card")
+    assert "What happens if the procedure doesn't work or something goes wrong?" in card
+    assert "the team can put in a pump or balloon pump in an emergency" in card
+    benefits = pages.get(link.step(id="benefits"))
+    more = benefits.select_one(".app-answer a")
+    number = link.number(type="comparison")
+    assert more.get_text(strip=True) == f"Read more in step {number}: Your options side by side"
+    assert more["href"] == link.step(type="comparison")
+    answered = 0
+    for number in range(1, TOTAL_STEPS + 1):
+        answered += len(pages.get(link.step(number)).select(".app-question-card .app-answer"))
+    assert answered == 5
+
+
+def test_the_leaning_is_saved_shown_for_review_and_can_be_changed(
+    pages: PageClient, app: Flask
+) -> None:
+    link = start(pages)
+    page = pages.get(link.step(type="leaning"))
+    assert text_of(page, "h1") == "Which way are you leaning?"
+    choices = [label.get_text(strip=True) for label in page.select(".nhsuk-radios__label")]
+    assert choices == [
+        "A planned heart pump",
+        "PCI with no planned support device",
+        "A balloon pump",
+        "Not having PCI",
+        "I am not sure yet",
+    ]
+    form = {"leaning": "no-support", "leaning_reason": "The 2026 study worried me"}
+    assert pages.post(link.step(type="leaning"), form) == link.after(type="leaning")
+    stored = discussion(app)
+    assert (stored.leaning, stored.leaning_reason) == ("no-support", "The 2026 study worried me")
+    review = pages.get(link.review())
+    main = text_of(review, "main")
+    assert "The option you lean towards PCI with no planned support device" in main
+    assert "The 2026 study worried me" in main
+    change = [
+        a for a in review.select("main a") if a.get_text() == "Change which way you are leaning"
+    ]
+    assert change and change[0]["href"] == link.step(type="leaning")
+    # A made-up option is ignored; a reason too long is refused and kept as typed.
+    page = pages.post(
+        link.step(type="leaning"), {"leaning": "a-stent", "leaning_reason": "x" * 2001}, status=400
+    )
+    assert textarea_value(page.select_one("textarea#leaning_reason")) == "x" * 2001
+    assert discussion(app).leaning == "no-support"
+    pages.post(link.step(type="leaning"), {"leaning": "not-sure", "leaning_reason": ""})
+    assert discussion(app).leaning == "not-sure"
+    assert "I am not sure yet" in text_of(pages.get(link.review()), "main")
+
+
+def test_a_discussion_started_on_version_1_still_shows_version_1(
+    pages: PageClient, app: Flask
+) -> None:
+    """A patient who started before 2.0.0 was published reads on in the text they were given."""
+    link = start(pages)
+    with app.app_context():
+        started = db.session.scalars(select(Discussion)).one()
+        assert started.content_version == "2.0.0", "new discussions get the newest"
+        started.content_version = "1.0.0"
+        db.session.commit()
+    # Steps are numbered as in 1.0.0 (10 of them): the values step was the eighth.
+    page = pages.get(link.step(1))
+    assert text_of(page, ".app-progress-caption") == "Step 1 of 10"
+    assert "Most people do not need extra support for the heart during angioplasty." in text_of(
+        page, "main"
+    )
+    assert "CHIP-BCIS3" not in text_of(page, "main")
+    about = page.select_one("a[href*='/about/htg492']")["href"]
+    assert "version=1.0.0" in about
+    page = pages.get(link.step(8))
+    assert "Knowing there is good evidence for a treatment before I have it" in text_of(
+        page, "main"
+    )

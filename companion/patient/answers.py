@@ -80,6 +80,16 @@ def answer_step(
             errors["values_note"] = problem
         else:
             discussion.values_note = note
+    if step.type == "leaning":
+        leaning = form.get("leaning")
+        if leaning is not None and pack.option_name(leaning) is not None:
+            discussion.leaning = leaning
+        reason = form.get("leaning_reason", "").strip()
+        problem = text_problem(reason, discussions.LEANING_REASON_MAX_CHARS)
+        if problem:
+            errors["leaning_reason"] = problem
+        else:
+            discussion.leaning_reason = reason
     if step.type == "readiness":
         for item in step.items:
             answer = form.get(f"ready-{item.id}")

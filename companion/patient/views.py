@@ -30,7 +30,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import discussions
-from ..content import ContentPack, Step, packs
+from ..content import NOT_SURE, ContentPack, Step, pack_shown, packs, versions_of
 from ..i18n import _, current_language, languages
 from ..models import Discussion, utcnow
 from ..web.csrf import always_allowed
@@ -157,7 +157,15 @@ def text_size() -> BaseResponse:
 @bp.get("/about/<procedure>")
 def about(procedure: str) -> ViewResult:
     pack = packs().get(procedure) or abort(404)
-    return render_template("walkthrough/about.html", pack=pack)
+    # From a discussion's pages: about the version that patient is reading.
+    version = request.args.get("version")
+    if version is not None:
+        pack = versions_of(procedure).get(version) or abort(404)
+    return render_template(
+        "walkthrough/about.html",
+        pack=pack,
+        retention_days=current_app.config["RETENTION_DAYS"],
+    )
 
 
 # Endpoints a tablet handed to a patient may show; anything else returns to their discussion.
@@ -241,7 +249,7 @@ def load_discussion(token: str) -> tuple[Discussion, ContentPack]:
     if discussions.is_expired(discussion):
         abort(Response(render_template("walkthrough/expired.html"), status=410))
     g.discussion = discussion
-    return discussion, packs()[discussion.procedure]
+    return discussion, pack_shown(discussion.procedure, discussion.content_version)
 
 
 @bp.route("/hand-back", methods=["GET", "POST"])
@@ -287,6 +295,8 @@ def current_answers(discussion: Discussion) -> dict[str, Any]:
         },
         "values_note": discussion.values_note,
         "new_question": discussion.draft_question,
+        "leaning": discussion.leaning,
+        "leaning_reason": discussion.leaning_reason,
     }
 
 
@@ -301,6 +311,9 @@ def typed_answers(step: Step, form: Any, stored: dict[str, Any]) -> dict[str, An
         }
         answers["concerns"] = set(form.getlist("concern"))
         answers["values_note"] = form.get("values_note", stored["values_note"])
+    if step.type == "leaning":
+        answers["leaning"] = form.get("leaning", stored["leaning"])
+        answers["leaning_reason"] = form.get("leaning_reason", stored["leaning_reason"])
     if step.type == "readiness":
         answers["readiness"] = {
             i.id: form[f"ready-{i.id}"] for i in step.items if f"ready-{i.id}" in form
@@ -379,6 +392,8 @@ def step(token: str, number: int) -> ViewResult:
         answers=shown,
         errors=errors,
         score=score,
+        number_of={s.id: n for n, s in enumerate(pack.steps, start=1)},
+        not_sure=NOT_SURE,
         just_started=request.args.get("started") == "1",
         code=discussions.format_code(discussion.code),
         from_review=from_review,
@@ -435,6 +450,8 @@ def review(token: str) -> ViewResult:
         score=discussions.readiness_score(discussion, tuple(i.id for i in readiness.items)),
         readiness=readiness,
         values=pack.step_of_type("values"),
+        leaning=next((s for s in pack.steps if s.type == "leaning"), None),
+        not_sure=NOT_SURE,
         number_of={step.id: n for n, step in enumerate(pack.steps, start=1)},
         code=discussions.format_code(discussion.code),
     )
