@@ -106,6 +106,9 @@ class Summary:
     about: list[Markup] = field(default_factory=list)
     review_due: dt.date | None = None
     published: dt.date | None = None
+    # The option the patient leant towards in the walkthrough, and why (content 2.0.0 onwards).
+    leaning: Markup | None = None
+    leaning_reason: Words | None = None
 
     @property
     def title(self) -> str:
@@ -207,6 +210,8 @@ def _collect(
 
     def english(choice_field: str, value: str) -> str:
         return entries.CHOICES[choice_field].get(value, "") if value else ""
+
+    leaning = pack.option_name(discussion.leaning) if discussion.leaning else None
 
     return Summary(
         copy=copy,
@@ -312,4 +317,8 @@ def _collect(
         ],
         review_due=pack.review_due,
         published=pack.published,
+        leaning=content_text(leaning) if leaning else None,
+        leaning_reason=Words(discussion.leaning_reason, discussion.language, patient_dir)
+        if discussion.leaning_reason
+        else None,
     )

@@ -135,6 +135,9 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
                 "questions": asked,
                 "unanswered": unanswered,
                 "not_sure": any(a.answer == "no" for a in walkthrough),
+                "leaning": pack_of(discussion).option_name(discussion.leaning) or ""
+                if discussion.leaning
+                else "",
             }
         )
     return rows
@@ -285,7 +288,8 @@ def readiness(discussion: Discussion, phase: str) -> dict[str, str]:
 
 
 def pack_of(discussion: Discussion) -> ContentPack:
-    return content.pack(discussion.procedure)
+    # The version the patient was shown, so the record says what they read.
+    return content.pack_shown(discussion.procedure, discussion.content_version)
 
 
 def record_page(
