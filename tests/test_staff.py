@@ -774,3 +774,44 @@ def test_a_tablet_left_alone_returns_to_the_neutral_screen(app: Flask) -> None:
     response = client.get(step)
     assert response.status_code == 302 and response.headers["Location"].endswith("/handed-back")
     assert "Private words" not in client.get(step, follow_redirects=True).get_data(as_text=True)
+
+
+# ---- content versions and the leaning on the record ---------------------------------------------
+
+
+def test_the_record_shows_the_leaning_and_the_version_the_patient_was_shown(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, CLINICIAN)
+    discussion_id = start_discussion(client, "ur", "LV 1")
+    with app.app_context():
+        discussion = db.session.get(Discussion, discussion_id)
+        assert discussion is not None and discussion.content_version == "2.0.0"
+        token = discussion.token
+    patient = app.test_client()
+    patient.post(
+        f"/ur/w/{token}/step/10",
+        data={"leaning": "balloon-pump", "leaning_reason": "میں محفوظ رہنا چاہتا ہوں"},
+    )
+    clinician = client.get(f"/staff/discussions/{discussion_id}/summary").get_data(as_text=True)
+    page = soup(clinician)
+    text = page.get_text(" ", strip=True)
+    assert "Leaning towards (in the walkthrough): A balloon pump" in text
+    reason = page.find(string=lambda s: s and "محفوظ" in s)
+    assert reason is not None and reason.parent["lang"] == "ur" and reason.parent["dir"] == "rtl"
+    assert "version 2.0.0" in text
+    dashboard = client.get("/staff/").get_data(as_text=True)
+    assert "A balloon pump" in soup(dashboard).get_text(" ", strip=True)
+    patient_copy = client.get(f"/staff/discussions/{discussion_id}/summary?copy=patient")
+    assert "محفوظ" in patient_copy.get_data(as_text=True)
+
+    # The same record for a discussion started before 2.0.0 shows what that patient read.
+    with app.app_context():
+        discussion = db.session.get(Discussion, discussion_id)
+        assert discussion is not None
+        discussion.content_version = "1.0.0"
+        db.session.commit()
+    old = soup(client.get(f"/staff/discussions/{discussion_id}/summary").get_data(as_text=True))
+    old_text = old.get_text(" ", strip=True)
+    assert "version 1.0.0" in old_text
+    assert "Knowing there is good evidence for a treatment before I have it" in old_text
+    assert "Leaning towards" not in old_text
