@@ -592,7 +592,7 @@ def test_the_options_are_compared_in_one_table_with_pictures_on_the_same_scale(
     link = start(pages)
     page = pages.get(link.step(type="comparison"))
     table = page.select_one("main table")
-    assert table.caption.get_text(strip=True) == "Your options side by side"
+    assert table.caption.get_text(strip=True) == "The options compared, with the same rows for each"
     columns = [th.get_text(strip=True) for th in table.select("thead th[scope=col]")]
     assert columns == [
         "A planned heart pump",
