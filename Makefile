@@ -107,6 +107,7 @@ extract: $(STAMPS)/python
 update-catalogs: extract
 	$(UV) run --frozen pybabel update -i translations/messages.pot -d translations -D messages --ignore-obsolete
 	$(UV) run --frozen pybabel update -i translations/content.pot -d translations -D content --ignore-obsolete
+	PYTHONPATH=. $(UV) run --frozen python -m companion.translation_checks $(PO_FILES)
 
 clean:
 	rm -rf $(STAMPS) .venv .tools node_modules static/vendor
