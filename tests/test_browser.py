@@ -61,7 +61,7 @@ def test_whole_walkthrough_at_tablet_size(
 
     # What matters: answered, then the page is reloaded before pressing any button.
     assert page.url == link.step(type="values")
-    page.locator("label[for=rating-have-procedure-a-lot]").click()
+    page.locator("label[for=rating-support-ready-a-lot]").click()
     page.locator("label[for=rating-family-a-little]").click()
     page.locator("label[for=concern-bleeding]").click()
     with page.expect_response(
@@ -74,7 +74,7 @@ def test_whole_walkthrough_at_tablet_size(
     saved_text = page.locator("[data-autosave-status]").get_attribute("data-saved") or ""
     expect(page.locator("[data-autosave-status]")).to_have_text(saved_text)
     page.reload()
-    expect(page.locator("#rating-have-procedure-a-lot")).to_be_checked()
+    expect(page.locator("#rating-support-ready-a-lot")).to_be_checked()
     expect(page.locator("#rating-family-a-little")).to_be_checked()
     expect(page.locator("#concern-bleeding")).to_be_checked()
     expect(page.locator("#values_note")).to_have_value("I look after my husband")
@@ -124,6 +124,14 @@ def test_whole_walkthrough_at_tablet_size(
     page.goto(link.step(type="own_questions"))
     expect(page.locator("#new_question")).to_have_value("How long is the recovery")
     page.locator("button[name=action][value=add]").click()
+
+    # Which way they are leaning, with a reason in their own words.
+    page.goto(link.step(type="leaning"))
+    page.locator("label[for=leaning-not-sure]").click()
+    page.locator("#leaning_reason").fill("I want to talk to my son first")
+    tablet.look(f"{lang}-13-leaning", lang=lang)
+    tablet.continue_()
+    assert page.url == link.step(type="readiness")
 
     # Readiness, then the review page.
     page.goto(link.step(type="readiness"))

@@ -67,7 +67,7 @@ def test_a_patients_answers_come_back_unsaved_and_can_then_be_saved(
     page = pages.get(link.step(type="values"), lang="ur")
     typed = {
         "csrf_token": token_on(page),
-        "rating-have-procedure": "a-lot",
+        "rating-support-ready": "a-lot",
         "concern": ["bleeding"],
         "values_note": "میری پوتی کی شادی <b>اگلے</b> مہینے ہے",
     }
@@ -76,7 +76,7 @@ def test_a_patients_answers_come_back_unsaved_and_can_then_be_saved(
     assert response.status_code == 400
     page = check_page(response.get_data(as_text=True), "ur")
     assert NOTICE_UR in text_of(page, "[role=alert]")
-    assert page.select_one("#rating-have-procedure-a-lot").has_attr("checked")
+    assert page.select_one("#rating-support-ready-a-lot").has_attr("checked")
     assert page.select_one("#concern-bleeding").has_attr("checked")
     assert textarea_value(page.select_one("textarea#values_note")) == typed["values_note"]
     assert "<b>" not in str(page.select_one("textarea#values_note"))
