@@ -78,7 +78,8 @@ def test_starting_gives_a_readable_code_and_step_1(pages: PageClient, app: Flask
 def test_each_information_step_ends_with_its_question_to_think_about(pages: PageClient) -> None:
     link = start(pages)
     seen = []
-    for number in numbers_of("information"):
+    # The information steps, and the options side by side, which ends with the fifth question.
+    for number in sorted(numbers_of("information") + numbers_of("comparison")):
         page = pages.get(link.step(number))
         assert text_of(page, ".app-progress-caption") == f"Step {number} of {TOTAL_STEPS}"
         assert page.select("[data-source]"), "every paragraph names its source"
