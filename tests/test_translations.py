@@ -210,6 +210,8 @@ def test_a_suggestion_with_other_placeholders_is_dropped_so_the_catalog_compiles
     from companion.translation_checks import drop_mismatched_suggestions
 
     po = catalog(TRANSLATIONS / "ur" / "LC_MESSAGES" / "messages.po")
+    # As pybabel update leaves it: a new message, with only a wrong suggestion for a translation.
+    del po["Read more in step %(number)s: %(title)s"]
     po.add(
         "Read more in step %(number)s: %(title)s",
         "%(total)s میں سے مرحلہ %(number)s",
