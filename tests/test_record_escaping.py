@@ -14,8 +14,8 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from flask import Flask
 
-from companion.demo import demo_discussion
 from companion.content import ContentPack
+from companion.demo import demo_discussion
 from companion.models import QuestionToAsk, RecordItem
 from companion.record import pdf, render
 from companion.record.summary import build
