@@ -19,7 +19,7 @@ from companion.demo import demo_discussion
 from companion.models import QuestionToAsk, RecordItem
 from companion.record import pdf, render
 from companion.record.summary import build
-from tests.conftest import make_app
+from tests.support.database import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = yaml.safe_load((ROOT / "translations" / "languages.yaml").read_text())

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from companion.models import Discussion, RecordItem, db
 from companion.record import fields as defs
-from tests.pages import textarea_value
-from tests.record_helpers import (
+from tests.support.pages import textarea_value
+from tests.support.record import (
     CLINICIAN,
     fields_of,
     form_values,
@@ -110,7 +110,7 @@ def test_an_amendment_over_the_limit_is_refused_by_name(database: str) -> None:
     )
     assert response.status_code == 400
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    errors = " ".join(page.select_one(".nhsuk-error-summary").get_text(" ").split())  # type: ignore[union-attr]
+    errors = " ".join(page.select_one(".nhsuk-error-summary").get_text(" ").split())
     assert "source of the figure: this is 201 characters long; keep it to 200 or fewer" in errors
     assert "Reason for the amendment: this is 4,001 characters long" in errors
     assert form_values(app, discussion_id)[source] == "", "nothing amended"

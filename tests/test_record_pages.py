@@ -17,8 +17,8 @@ from sqlalchemy import event, select
 from companion.models import AuditEvent, Discussion, db
 from companion.record import export
 from companion.record.summary import language_label
-from tests.pages import PageClient, check_page, text_of
-from tests.record_helpers import (
+from tests.support.pages import PageClient, check_page, text_of
+from tests.support.record import (
     CLINICIAN,
     NURSE,
     fields_of,
@@ -103,7 +103,7 @@ def test_sign_off_without_the_box_says_so_keeps_the_edits_and_focuses_the_box(
     assert "Your changes are saved" in visible(response.get_data(as_text=True))
     assert form_values(app, discussion_id)["next_steps"] == "Phone on Monday", "edits saved first"
     with app.app_context():
-        assert db.session.get(Discussion, discussion_id).finalised_at is None  # type: ignore[union-attr]
+        assert db.session.get(Discussion, discussion_id).finalised_at is None
 
 
 def test_edits_typed_just_before_sign_off_are_saved_with_it(database: str) -> None:
@@ -125,7 +125,7 @@ def test_sign_off_with_an_entry_that_cannot_be_saved_is_refused_whole(database: 
     assert "not signed off" in text_of(page, ".nhsuk-error-summary")
     assert "Interpreter ID: this is 65 characters long" in text_of(page, ".nhsuk-error-summary")
     with app.app_context():
-        assert db.session.get(Discussion, discussion_id).finalised_at is None  # type: ignore[union-attr]
+        assert db.session.get(Discussion, discussion_id).finalised_at is None
 
 
 def test_a_signed_off_record_reads_as_text_with_a_way_to_amend_each_entry(database: str) -> None:
@@ -198,10 +198,10 @@ def test_arabic_record_signed_off_then_amended_shows_the_decision_in_words(datab
     ready = client.get(f"/staff/discussions/{discussion_id}/ready").get_data(as_text=True)
     assert "Arabic (العربية)" in visible(record) and "Arabic (العربية)" in visible(ready)
     page = BeautifulSoup(record, "html.parser")
-    assert words(page.select_one('[data-field="decision"]').get_text()) == "Wants more time"  # type: ignore[union-attr]
+    assert words(page.select_one('[data-field="decision"]').get_text()) == "Wants more time"
     assert "it was “Wants to go ahead”" in words(
         page.select_one('[data-amended="decision"]').get_text()
-    )  # type: ignore[union-attr]
+    )
     outputs = {"record": record, "ready": ready}
     for copy in ("clinician", "patient"):
         url = f"/staff/discussions/{discussion_id}/summary?copy={copy}"

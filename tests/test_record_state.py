@@ -25,8 +25,8 @@ from hypothesis.stateful import (
 
 from companion.record import fields as defs
 from companion.record.fields import Field
-from tests.conftest import ROOT
-from tests.record_helpers import (
+from tests.support.database import ROOT
+from tests.support.record import (
     CLINICIAN,
     form_values,
     record_app,

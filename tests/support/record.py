@@ -1,16 +1,18 @@
-"""Helpers for the record's tests: staff signed in, a discussion the patient has filled in."""
+"""The record's tests: a member of staff signed in, a discussion the patient has filled in, and
+the record's fields and values as the definitions give them."""
 
 from __future__ import annotations
-
-import re
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from companion.content import ContentPack
 from companion.models import Discussion, db
 from companion.record import fields as defs
 from companion.record.fields import Field
-from tests.conftest import add_staff_with_authenticator, make_app, sign_in
+from tests.support.database import make_app
+from tests.support.staff import add_staff_with_authenticator, sign_in, start_discussion
+from tests.support.walkthrough import PatientLink, numbers_of, with_question
 
 NURSE = ("nurse@example.org", "correct-battery-horse-9", "nurse", "Sam Nurse")
 CLINICIAN = ("doctor@example.org", "another-long-phrase-77", "clinician", "Dr Ada Clinician")
@@ -27,18 +29,13 @@ def record_app(database: str, who: tuple[str, str, str, str]) -> tuple[Flask, Fl
     return app, client
 
 
-def pack_of(app: Flask):  # type: ignore[no-untyped-def]
-    return next(iter(app.extensions["companion.packs"].values()))
+def pack_of(app: Flask) -> ContentPack:
+    pack: ContentPack = next(iter(app.extensions["companion.packs"].values()))
+    return pack
 
 
 def start(client: FlaskClient, language: str, label: str = "AB 123") -> int:
-    response = client.post(
-        "/staff/discussions/new",
-        data={"procedure": "htg492", "language": language, "patient_label": label},
-    )
-    match = re.fullmatch(r"/staff/discussions/(\d+)/ready", response.headers["Location"])
-    assert match, response.status_code
-    return int(match.group(1))
+    return start_discussion(client, language, label)
 
 
 def patient_fills_in(
@@ -48,19 +45,17 @@ def patient_fills_in(
     with app.app_context():
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
-        token, language = discussion.token, discussion.language
+        link = PatientLink.of(discussion)
     pack = pack_of(app)
     patient = app.test_client()
-    base = f"/{language}/w/{token}/step/"
-    for number, step in enumerate(pack.steps, start=1):
-        if step.question is not None and (every_question or number == 2):
-            patient.post(base + str(number), data={"ask": "yes"})
-    own_step = next(n for n, s in enumerate(pack.steps, 1) if s.type == "own_questions")
-    patient.post(base + str(own_step), data={"new_question": own, "action": "add"})
-    ready = next(n for n, s in enumerate(pack.steps, 1) if s.type == "readiness")
+    asking = with_question() if every_question else with_question()[:1]
+    for number in asking:
+        patient.post(link.step(number), data={"ask": "yes"})
+    patient.post(link.step(type="own_questions"), data={"new_question": own, "action": "add"})
+    (ready,) = numbers_of("readiness")
     items = pack.step_of_type("readiness").items
     patient.post(
-        base + str(ready),
+        link.step(ready),
         data={f"ready-{item.id}": ("no" if i == 0 else "yes") for i, item in enumerate(items)},
     )
 
