@@ -35,8 +35,9 @@ def words(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def app(module_database: str) -> Flask:
-    return make_app(module_database)
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    # The copies are built from an in-memory demonstration record: one database is enough.
+    return make_app(f"sqlite:///{tmp_path_factory.mktemp('escaping') / 'test.sqlite3'}")
 
 
 def content_catalog(locale: str) -> dict[str, str]:
