@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from companion.content import ContentPack
 from companion.demo import demo_discussion
 from companion.models import Discussion, PatientQuestion, db
-from companion.record import entries, render
+from companion.record import fields, render
 from companion.record.summary import build
 from companion.web import free_text
 from tests.support.database import make_app
@@ -188,7 +188,7 @@ def test_a_record_field_with_hidden_characters_is_refused(
         assert discussion is not None
         question = free_text_question(discussion, pack)
         field = pattern.format(q=question, n=pack.questions[0].id, r=pack.risks[0].id)
-        form = {**entries.stored_values(discussion, pack), field: typed}
+        form = {**fields.stored_values(discussion, pack), field: typed}
         form["version"] = str(discussion.record_version)
     response = client.post(f"/staff/discussions/{discussion_id}", data=form)
     assert response.status_code == 400
@@ -198,7 +198,7 @@ def test_a_record_field_with_hidden_characters_is_refused(
     with app.app_context():
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
-        assert entries.stored_values(discussion, pack)[field] == ""
+        assert fields.stored_values(discussion, pack)[field] == ""
 
 
 def free_text_question(discussion: Discussion, pack: ContentPack) -> int:
@@ -218,7 +218,7 @@ def test_an_amendment_with_hidden_characters_is_refused(staff: tuple[Flask, Flas
     for after, reason in [("Has\u202e questions", "typo"), ("Fine", "\u2067typo\u2069")]:
         response = client.post(
             f"/staff/discussions/{discussion_id}/amend",
-            data={"field": "next_steps", "after": after, "reason": reason},
+            data={"field": "next_steps", "next_steps": after, "reason": reason},
         )
         assert response.status_code == 400
         assert "change the order of the text" in response.get_data(as_text=True)
@@ -259,7 +259,7 @@ def test_free_text_is_isolated_on_screen_and_in_the_pdf(staff: tuple[Flask, Flas
         question = free_text_question(discussion, pack)
         discussion.patient_questions[0].text = ARABIC
         db.session.commit()
-        form = {**entries.stored_values(discussion, pack), f"q-{question}-answer": LATIN}
+        form = {**fields.stored_values(discussion, pack), f"q-{question}-answer": LATIN}
         form["version"] = str(discussion.record_version)
     assert client.post(f"/staff/discussions/{discussion_id}", data=form).status_code == 302
 

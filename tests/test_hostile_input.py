@@ -18,7 +18,7 @@ from companion import discussions
 from companion.demo import demo_discussion
 from companion.discussions import has_forbidden_characters
 from companion.models import Discussion, PatientQuestion, db
-from companion.record import entries, render
+from companion.record import fields, render
 from companion.record.summary import build
 from companion.web import free_text
 from tests.support.database import make_app
@@ -170,7 +170,7 @@ def staff(database: str) -> tuple[Flask, FlaskClient]:
 
 # Every free-text field of the record: the fixed ones, and those made per question and per risk.
 RECORD_TEXT_FIELDS = [
-    *entries.TEXTS,
+    *(f.name for f in fields.FIXED_FIELDS if f.control in ("text", "line")),
     "q-{q}-gloss",
     "q-{q}-answer",
     "nq-{n}-answer",
@@ -193,20 +193,22 @@ def test_staff_record_fields(staff: tuple[Flask, FlaskClient], typed: str, patte
         db.session.commit()
         field = pattern.format(q=question.id, n=pack.questions[0].id, r=pack.risks[0].id)
         # The whole form as the page sends it, with one field typed into.
-        form = {**entries.stored_values(discussion, pack), field: typed}
+        form = {**fields.stored_values(discussion, pack), field: typed}
+        limit = fields.by_name(discussion, pack)[field].limit
         form["version"] = str(discussion.record_version)
     response = client.post(f"/staff/discussions/{discussion_id}", data=form)
     assert response.status_code in (302, 400)
     with staff_app.app_context():
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
-        stored = entries.stored_values(discussion, pack)[field]
+        stored = fields.stored_values(discussion, pack)[field]
     if response.status_code == 302:
         assert stored == typed.strip()
         page = client.get(f"/staff/discussions/{discussion_id}").get_data(as_text=True)
     else:
+        assert limit is not None
         assert stored == "" and (
-            len(typed.strip()) > 4000
+            len(typed.strip()) > limit
             or has_forbidden_characters(typed)
             or free_text.problem(typed.strip())
         )

@@ -65,7 +65,7 @@ def test_a_repeat_download_is_not_rendered_again_and_a_changed_record_is(
     # An amendment leaves the record version as it was: the PDF must change all the same.
     amended = client.post(
         f"/staff/discussions/{discussion_id}/amend",
-        data={"field": "next_steps", "after": "List for Wednesday", "reason": "Theatre moved"},
+        data={"field": "next_steps", "next_steps": "List for Wednesday", "reason": "Theatre moved"},
     )
     assert amended.status_code == 302
     after = client.get(url)

@@ -55,8 +55,8 @@ def test_one_discussion_exports_as_json_for_the_patient_record(database: str) ->
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"].endswith('.json"')
     data = json.loads(response.get_data(as_text=True))
-    assert data["format"] == "heart-pump-discussion-record/1"
-    assert data["patient_label"] == "EX 1"
-    assert data["questions"][0]["question"] == {"text": "کیا درد ہوگا؟", "lang": "ur", "dir": "rtl"}
+    assert data["$schema"].startswith("urn:heart-pump-decision-guide:discussion-record-export:")
+    assert data["record"]["patient_label"] == "EX 1"
+    assert data["patient"]["own_questions"] == [{"text": "کیا درد ہوگا؟", "language": "ur"}]
     with app.app_context():
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()

@@ -558,7 +558,7 @@ def test_the_record_saves_every_section_and_draws_the_icon_array(app: Flask) -> 
             e.detail
             for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "edit"))
         ]
-    assert edits and "interpreter" in edits[0]
+    assert edits and "Interpreter and support" in edits[0], "sections named as people name them"
     assert not any("Friday" in d or "hurt" in d for d in edits), "no free text in the audit trail"
 
 
@@ -583,7 +583,8 @@ def test_a_bad_figure_is_explained_and_nothing_typed_is_lost(app: Flask) -> None
     response = client.post(f"/staff/discussions/{discussion_id}", data=data)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    assert "Enter a whole number from 0 to 100" in body and "Call the patient" in body
+    assert "Bleeding: figure given: enter a whole number from 0 to 100" in body
+    assert "Call the patient" in body
 
 
 def test_two_people_editing_at_once_never_overwrite_each_other_silently(app: Flask) -> None:
@@ -644,9 +645,9 @@ def test_a_nurse_cannot_finalise_and_a_clinician_can_then_only_amend(app: Flask)
         ).status_code
         == 403
     )
-    assert "Sign off and lock" not in nurse.get(f"/staff/discussions/{discussion_id}").get_data(
-        as_text=True
-    )
+    assert "Save, sign off and lock" not in nurse.get(
+        f"/staff/discussions/{discussion_id}"
+    ).get_data(as_text=True)
     assert (
         doctor.post(
             f"/staff/discussions/{discussion_id}/finalise", data={"confirm": "yes"}
@@ -655,31 +656,26 @@ def test_a_nurse_cannot_finalise_and_a_clinician_can_then_only_amend(app: Flask)
     )
     page = PageClient(doctor).get(f"/staff/discussions/{discussion_id}", lang="en")
     assert "Signed off by Dr Ada Clinician (clinician)" in text_of(page, ".app-record-meta")
-    assert page.select_one("fieldset.app-record-fieldset").has_attr("disabled")
-    locked = nurse.post(
-        f"/staff/discussions/{discussion_id}", data=record_form(nurse, discussion_id)
-    )
+    assert page.select_one("form#record") is None, "a signed-off record reads as text"
+    # A form typed before sign-off and sent after it is refused, not applied over the record.
+    locked = nurse.post(f"/staff/discussions/{discussion_id}", data=data)
     assert locked.status_code == 409
     refused = doctor.post(
-        f"/staff/discussions/{discussion_id}/amend",
-        data={"field": "next_steps", "after": "List for Wednesday", "reason": ""},
+        f"/staff/discussions/{discussion_id}/amend?field=next_steps",
+        data={"field": "next_steps", "next_steps": "List for Wednesday", "reason": ""},
     )
-    assert refused.status_code == 400 and "Say why" in refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Reason for the amendment: say why" in refused.get_data(as_text=True)
     amended = doctor.post(
-        f"/staff/discussions/{discussion_id}/amend",
-        data={"field": "next_steps", "after": "List for Wednesday", "reason": "Theatre moved"},
+        f"/staff/discussions/{discussion_id}/amend?field=next_steps",
+        data={"field": "next_steps", "next_steps": "List for Wednesday", "reason": "Theatre moved"},
     )
     assert amended.status_code == 302
     page = PageClient(doctor).get(f"/staff/discussions/{discussion_id}", lang="en")
-    assert textarea_value(page.select_one("textarea#next_steps")) == "List for Tuesday", (
-        "the original stays"
-    )
-    beside = text_of(page, ".app-amendment")
-    assert (
-        "List for Wednesday" in beside
-        and "Theatre moved" in beside
-        and "Dr Ada Clinician" in beside
-    )
+    assert text_of(page, '[data-field="next_steps"]') == "List for Wednesday", "the value in force"
+    beside = " ".join(page.select_one('[data-amended="next_steps"]').get_text().split())
+    assert "it was “List for Tuesday”" in beside, "the original stays, beside it"
+    assert "Theatre moved" in beside and "Dr Ada Clinician" in beside
     with app.app_context():
         actions = [e.action for e in db.session.scalars(select(AuditEvent))]
     assert {"sign-in", "start", "view", "edit", "finalise", "amend"} <= set(actions)

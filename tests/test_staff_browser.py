@@ -120,23 +120,37 @@ def test_nurse_patient_and_clinician_at_tablet_size(
     # A clinician signs off; an amendment then sits beside the original.
     sign_in(page, staff_app, CLINICIAN, tablet)
     page.get_by_role("link", name="RX 42").click()
+    # Signing off without ticking the box says so and puts the reader on the box.
+    page.locator("#next_steps").fill("Listed for Tuesday, fasting from midnight")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save, sign off and lock the record").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Tick the box to confirm")
+    expect(page.locator("#confirm")).to_be_focused()
+    expect(page.locator("main")).to_contain_text("Your changes are saved")
+    tablet.look("staff-09-sign-off-not-ticked", lang="en")
     page.locator("label[for=confirm]").click()
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign off and lock the record").click()
+        page.get_by_role("button", name="Save, sign off and lock the record").click()
     expect(page.locator(".app-record-meta")).to_contain_text(
         "Signed off by Dr Ada Clinician (clinician)"
     )
-    page.locator("#field").select_option("next_steps")
-    page.locator("#after").fill("Listed for Wednesday")
-    page.locator("#reason").fill("Theatre list moved")
+    expect(page.locator('[data-field="next_steps"]')).to_have_text(
+        "Listed for Tuesday, fasting from midnight"
+    )
+    # An amendment is made with the field's own control, and sits beside the original.
+    page.locator("#field").select_option("decision")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    page.locator("label[for=decision-more-time]").click()
+    page.locator("#reason").fill("Wants to talk to family first")
+    tablet.look("staff-10-amend-decision", lang="en")
     with page.expect_navigation():
         page.get_by_role("button", name="Add the amendment").click()
-    expect(page.locator("#next_steps")).to_have_value("Listed for Tuesday")
-    expect(page.locator(".app-amendment").first).to_contain_text("Listed for Wednesday")
-    tablet.look("staff-09-signed-off-amended", lang="en")
-    page.screenshot(path=str(shots / "staff-09a-top.png"))
-    page.locator("#amendments").scroll_into_view_if_needed()
-    page.locator(".app-amendment-list").screenshot(path=str(shots / "staff-09b-amendments.png"))
+    expect(page.locator('.app-recorded[data-field="decision"]')).to_have_text("Wants more time")
+    expect(page.locator('[data-amended="decision"]')).to_contain_text("Wants to go ahead")
+    tablet.look("staff-11-signed-off-amended", lang="en")
+    page.screenshot(path=str(shots / "staff-11a-top.png"), full_page=True)
+    page.locator(".app-amendment-list").screenshot(path=str(shots / "staff-11b-amendments.png"))
     tablet.close()
 
 

@@ -72,7 +72,7 @@ def test_an_action_that_fails_leaves_no_audit_entry_saying_it_happened(
     def broken_export(*args: object) -> str:
         raise RuntimeError("export failed")
 
-    monkeypatch.setattr("companion.record.retention.export", broken_export)
+    monkeypatch.setattr("companion.record.export.export", broken_export)
     with app.app_context():
         before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     assert client.get(f"/staff/discussions/{discussion_id}/export.json").status_code == 500

@@ -1,8 +1,9 @@
-"""A discussion as plain data: what the summary page and the PDF show, and nothing else.
+"""A discussion as plain data: what both copies show on screen and in the PDF, and nothing else.
 
-The clinician's copy is built in English; the patient's copy in the patient's language, with
-text staff wrote (in English) marked as English. Both come from `build()`, so the screen and the
-PDF can never disagree.
+The clinician's copy is built in English; the patient's copy in the patient's language, with text
+staff wrote (in English) marked as English. Every recorded value comes from the record's field
+definitions (`fields`) at its value in force, with its amendments beside it, so the screen, the
+PDF and the export can never disagree with each other or with the form.
 """
 
 from __future__ import annotations
@@ -10,14 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from babel import Locale
+from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
 from ..content import ContentPack
-from ..i18n import _, content_text, in_language, languages
-from ..models import Discussion
-from . import entries
+from ..i18n import Language, _, content_text, in_language, interface_gettext, languages
+from ..models import Amendment, Discussion
+from ..web.free_text import isolated
+from . import fields as defs
+from .fields import Field
 
 STATUS_ORDER = {"needs-consultant": 0, "not-discussed": 1, "answered": 2}
+COPIES = ("clinician", "patient")
 
 
 @dataclass(frozen=True)
@@ -30,30 +36,66 @@ class Words:
 
 
 @dataclass(frozen=True)
+class Note:
+    """One amendment of one value, as the copy's reader reads it."""
+
+    before: Markup | str
+    reason: str
+    author: str
+    at: dt.datetime
+    when: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A recorded value in force, in the copy's words, with what it was before each amendment."""
+
+    name: str
+    label: Markup | str
+    value: Markup | str
+    raw: str
+    # "en" where the value is text staff typed; the copy's language where it is a choice's label.
+    lang: str
+    notes: tuple[Note, ...] = ()
+    # Free text typed by staff (shown isolated), rather than a choice's label or a figure.
+    free: bool = False
+
+    @property
+    def amended(self) -> bool:
+        return bool(self.notes)
+
+    def __bool__(self) -> bool:
+        return bool(self.raw)
+
+
+@dataclass(frozen=True)
 class QuestionRow:
     question: Words
-    gloss: str
-    answer: str
-    status: str
-    status_label: str
     from_guide: bool
+    gloss: Entry | None
+    answer: Entry
+    status: Entry
 
 
 @dataclass(frozen=True)
 class RiskRow:
     name: Markup
-    discussed: bool
-    figure: int | None
-    source: str
+    discussed: Entry
+    figure: Entry
+    source: Entry
     matters_to_patient: bool
+
+    @property
+    def count(self) -> int | None:
+        return int(self.figure.raw) if self.figure.raw.isdigit() else None
 
 
 @dataclass(frozen=True)
 class ReadinessRow:
     question: Markup
     walkthrough: str
-    before: str
-    after: str
+    before: Entry
+    after: Entry
 
 
 @dataclass(frozen=True)
@@ -66,46 +108,59 @@ class AmendmentRow:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class FirstPage:
+    """What a clinician acts on, in a box at the top of the first page."""
+
+    decision: Entry
+    unanswered: list[Words]
+    readiness_flag: str
+    not_ready: bool
+    concerns: list[Markup]
+    interpreter: Entry
+    language: str
+    open_arrangements: list[str]
+
+
 @dataclass
 class Summary:
     copy: str
     lang: str
     dir: str
     is_demo: bool
+    large_print: bool
     patient_label: str
     code: str
     procedure: Markup
     content_version: str
     sources: list[tuple[Markup, str]]
     walkthrough_language: Words
+    language_label: str
     steps_seen: list[Markup]
     steps_total: int
     started: dt.datetime
     finalised: bool
     finalised_by: str
     finalised_at: dt.datetime | None
+    signed_off_sentence: Markup | str
+    first_page: FirstPage
     questions: list[QuestionRow]
-    values: list[tuple[Markup, str]]
+    values: list[tuple[Markup, Markup | str]]
     values_note: Words | None
     concerns: list[Markup]
     risks: list[RiskRow]
-    benefits: list[tuple[Markup, bool]]
-    options: list[tuple[Markup, bool]]
-    interpreter: str
-    interpreter_language: str
-    interpreter_id: str
+    benefits: list[tuple[Markup, Entry]]
+    options: list[tuple[Markup, Entry]]
+    entries: dict[str, Entry]
     interpreter_warning: bool
-    supporter: str
-    teach_back: list[tuple[str, str]]
-    teach_back_rating: str
     readiness: list[ReadinessRow]
-    decision: str
-    next_steps: str
-    arrangements: list[tuple[str, bool]]
+    arrangements: list[Entry]
     amendments: list[AmendmentRow] = field(default_factory=list)
     about: list[Markup] = field(default_factory=list)
     review_due: dt.date | None = None
     published: dt.date | None = None
+    published_text: str = ""
+    review_due_text: str = ""
     # The option the patient leant towards in the walkthrough, and why (content 2.0.0 onwards).
     leaning: Markup | None = None
     leaning_reason: Words | None = None
@@ -115,210 +170,310 @@ class Summary:
         return f"Consent discussion record {self.code}"
 
 
-def patient_labels() -> dict[str, dict[str, str]]:
-    """Choice labels in the reader's language, for the patient's copy."""
-    return {
-        "decision": {
-            "go-ahead": _("You want to go ahead"),
-            "more-time": _("You want more time"),
-            "declined": _("You do not want the procedure"),
-            "undecided": _("You have not decided yet"),
-        },
-        "status": {
-            "answered": _("Answered"),
-            "needs-consultant": _("Your consultant will answer this"),
-            "not-discussed": _("Not talked about yet"),
-        },
-        "yesno": {"yes": _("Yes"), "no": _("No"), "": "–"},
-    }
+def language_label(code: str) -> str:
+    """A patient's language for staff: its English name, and its own name beside it."""
+    language = languages().get(code)
+    if language is None:
+        return code
+    english = str(Locale.parse(language.locale).get_language_name("en"))
+    return english if language.name == english else f"{english} ({language.name})"
 
 
 def build(
-    discussion: Discussion, pack: ContentPack, copy: str, *, is_demo: bool = False
+    discussion: Discussion,
+    pack: ContentPack,
+    copy: str,
+    *,
+    is_demo: bool = False,
+    large_print: bool = False,
 ) -> Summary:
     """The summary for one copy: "clinician" (English) or "patient" (the patient's language)."""
     language = languages().get(discussion.language) or languages()["en"]
     reader = language.code if copy == "patient" else "en"
     with in_language(reader) as current:
-        walkthrough_language = Words(language.name, language.code, language.dir)
-        return _collect(
-            discussion, pack, copy, current.code, current.dir, walkthrough_language, is_demo
+        return _Builder(discussion, pack, copy, current, language).summary(is_demo, large_print)
+
+
+class _Builder:
+    """Builds one copy: each section is one small method over the record's field definitions."""
+
+    def __init__(
+        self,
+        discussion: Discussion,
+        pack: ContentPack,
+        copy: str,
+        reader: Language,
+        patient_language: Language,
+    ) -> None:
+        self.discussion = discussion
+        self.pack = pack
+        self.copy = copy
+        self.patient = copy == "patient"
+        self.reader = reader
+        self.patient_language = patient_language
+        self.fields = {f.name: f for f in defs.fields(discussion, pack)}
+        self.values = defs.current_values(discussion, pack)
+        self.history = defs.changes(discussion)
+        self.entries = {name: self.entry(name) for name in self.fields}
+
+    # ---- values in the copy's words -----------------------------------------------------------
+
+    def words_for(self, definition: Field, value: str) -> tuple[Markup | str, str]:
+        """A value as this copy's reader reads it, and the language it is written in."""
+        vocabulary = definition.vocabulary
+        if vocabulary is not None:
+            if not self.patient:
+                return vocabulary.staff(value), "en"
+            msgid = vocabulary.patient(value)
+            if msgid:
+                return interface_gettext(msgid), self.reader.code
+            # A choice the patient's copy does not word for them: staff's label, marked English.
+            return (vocabulary.staff(value) if value else ""), "en"
+        if definition.control == "number":
+            if not self.patient:
+                return definition.staff_value(value), "en"
+            if not value:
+                return "–", self.reader.code
+            return _("About %(count)s in 100 people", count=value), self.reader.code
+        return value, "en"
+
+    def when(self, at: dt.datetime) -> str:
+        if self.patient:
+            return str(format_datetime(at, "d MMM y, HH:mm", locale=self.reader.locale))
+        return f"{at:%d %b %Y %H:%M} UTC"
+
+    def note(self, definition: Field, amendment: Amendment) -> Note:
+        before, _lang = self.words_for(definition, amendment.before)
+        return Note(
+            before=before,
+            reason=amendment.reason,
+            author=amendment.author,
+            at=amendment.at,
+            when=self.when(amendment.at),
         )
 
-
-def _collect(
-    discussion: Discussion,
-    pack: ContentPack,
-    copy: str,
-    lang: str,
-    direction: str,
-    walkthrough_language: Words,
-    is_demo: bool,
-) -> Summary:
-    labels = patient_labels() if copy == "patient" else None
-    yes_no = labels["yesno"] if labels else {"yes": "Yes", "no": "No", "": "–"}
-    patient_dir = (languages().get(discussion.language) or languages()["en"]).dir
-    prompts = {q.id: q for q in pack.questions}
-
-    questions = [
-        QuestionRow(
-            question=Words(str(content_text(prompts[m.question_id].text)), lang, direction),
-            gloss="",
-            answer=m.answer,
-            status=m.status,
-            status_label=(labels["status"] if labels else entries.QUESTION_STATUSES)[m.status],
-            from_guide=True,
+    def entry(self, name: str) -> Entry:
+        definition = self.fields[name]
+        value = self.values[name]
+        shown, lang = self.words_for(definition, value)
+        label: Markup | str = definition.label
+        if self.patient and definition.patient_label:
+            label = interface_gettext(definition.patient_label)
+        return Entry(
+            name=name,
+            label=label,
+            value=shown,
+            raw=value,
+            lang=lang,
+            notes=tuple(self.note(definition, a) for a in self.history.get(name, [])),
+            free=definition.vocabulary is None and definition.control in ("text", "line"),
         )
-        for m in discussion.questions_to_ask
-        if m.question_id in prompts
-    ]
-    for own in discussion.patient_questions:
-        own_dir = (languages().get(own.language) or languages()["en"]).dir
-        questions.append(
+
+    # ---- sections ------------------------------------------------------------------------------
+
+    def questions(self) -> list[QuestionRow]:
+        prompts = {q.id: q for q in self.pack.questions}
+        rows = [
             QuestionRow(
-                question=Words(own.text, own.language, own_dir),
-                gloss=own.gloss,
-                answer=own.answer,
-                status=own.status,
-                status_label=(labels["status"] if labels else entries.QUESTION_STATUSES)[
-                    own.status
-                ],
-                from_guide=False,
+                question=Words(
+                    content_text(prompts[m.question_id].text).unescape(),
+                    self.reader.code,
+                    self.reader.dir,
+                ),
+                from_guide=True,
+                gloss=None,
+                answer=self.entries[f"nq-{m.question_id}-answer"],
+                status=self.entries[f"nq-{m.question_id}-status"],
             )
-        )
-    # Unanswered first: what still needs doing is what the reader must see.
-    questions.sort(key=lambda q: STATUS_ORDER.get(q.status, 1))
+            for m in self.discussion.questions_to_ask
+            if m.question_id in prompts
+        ]
+        for number, own in enumerate(self.discussion.patient_questions, start=1):
+            key = defs.question_key(own, number)
+            own_language = languages().get(own.language) or languages()["en"]
+            rows.append(
+                QuestionRow(
+                    question=Words(own.text, own.language, own_language.dir),
+                    from_guide=False,
+                    gloss=self.entries[f"{key}-gloss"],
+                    answer=self.entries[f"{key}-answer"],
+                    status=self.entries[f"{key}-status"],
+                )
+            )
+        # Unanswered first: what still needs doing is what the reader must see.
+        rows.sort(key=lambda q: STATUS_ORDER.get(q.status.raw, 1))
+        return rows
 
-    items = {(i.kind, i.item_id): i for i in discussion.record_items}
-    concerns = {c.risk_id for c in discussion.risk_concerns}
-    ratings = {r.statement_id: r.rating for r in discussion.value_ratings}
-    rating_names = (
-        {
-            "a-lot": _("Matters a lot"),
-            "a-little": _("Matters a little"),
-            "not-much": _("Does not matter much"),
-            "not-sure": _("Not sure"),
-        }
-        if labels
-        else entries.RATING_NAMES
-    )
-    readiness_step = pack.step_of_type("readiness")
-    by_phase: dict[str, dict[str, str]] = {}
-    for answer in discussion.readiness_answers:
-        by_phase.setdefault(answer.phase, {})[answer.item_id] = answer.answer
-    seen = {v.step_id for v in discussion.step_visits}
+    def concerns(self) -> list[Markup]:
+        marked = {c.risk_id for c in self.discussion.risk_concerns}
+        return [content_text(r.name) for r in self.pack.risks if r.id in marked]
 
-    def english(choice_field: str, value: str) -> str:
-        return entries.CHOICES[choice_field].get(value, "") if value else ""
-
-    leaning = pack.option_name(discussion.leaning) if discussion.leaning else None
-
-    return Summary(
-        copy=copy,
-        lang=lang,
-        dir=direction,
-        is_demo=is_demo,
-        patient_label=discussion.patient_label or "",
-        code=f"{discussion.code[:4]}-{discussion.code[4:]}",
-        procedure=content_text(pack.title),
-        content_version=pack.content_version,
-        sources=[(content_text(s.label), s.citation) for s in pack.sources],
-        walkthrough_language=walkthrough_language,
-        steps_seen=[content_text(s.title) for s in pack.steps if s.id in seen],
-        steps_total=len(pack.steps),
-        started=discussion.created_at,
-        finalised=discussion.finalised_at is not None,
-        finalised_by=f"{discussion.finalised_by} ({discussion.finalised_role})"
-        if discussion.finalised_at
-        else "",
-        finalised_at=discussion.finalised_at,
-        questions=questions,
-        values=[
-            (content_text(s.text), str(rating_names.get(ratings.get(s.id, ""), "–")))
-            for s in pack.step_of_type("values").statements
-        ],
-        values_note=Words(discussion.values_note, discussion.language, patient_dir)
-        if discussion.values_note
-        else None,
-        concerns=[content_text(r.name) for r in pack.risks if r.id in concerns],
-        risks=[
+    def risks(self) -> list[RiskRow]:
+        marked = {c.risk_id for c in self.discussion.risk_concerns}
+        return [
             RiskRow(
                 name=content_text(r.name),
-                discussed=bool(items.get(("risk", r.id)) and items[("risk", r.id)].discussed),
-                figure=items[("risk", r.id)].figure if ("risk", r.id) in items else None,
-                source=items[("risk", r.id)].figure_source if ("risk", r.id) in items else "",
-                matters_to_patient=r.id in concerns,
+                discussed=self.entries[f"risk-{r.id}-discussed"],
+                figure=self.entries[f"risk-{r.id}-figure"],
+                source=self.entries[f"risk-{r.id}-source"],
+                matters_to_patient=r.id in marked,
             )
-            for r in pack.risks
-        ],
-        benefits=[
-            (
-                content_text(b.name),
-                bool(items.get(("benefit", b.id)) and items[("benefit", b.id)].discussed),
-            )
-            for b in pack.benefits
-        ],
-        options=[
-            (
-                content_text(o.name),
-                bool(items.get(("option", o.id)) and items[("option", o.id)].discussed),
-            )
-            for o in pack.options
-        ],
-        interpreter=english("interpreter", discussion.interpreter),
-        interpreter_language=discussion.interpreter_language,
-        interpreter_id=discussion.interpreter_id,
-        interpreter_warning=discussion.interpreter in ("family", "child"),
-        supporter=(
-            f"{english('supporter_present', discussion.supporter_present)}"
-            + (
-                f": {discussion.supporter_relationship}"
-                if discussion.supporter_relationship
-                else ""
-            )
-        ),
-        teach_back=[
-            (entries.TEXTS[name], str(getattr(discussion, name)))
-            for name in ("teach_back_pump", "teach_back_risks", "teach_back_say_no")
-        ],
-        teach_back_rating=english("teach_back_rating", discussion.teach_back_rating),
-        readiness=[
+            for r in self.pack.risks
+        ]
+
+    def discussed(self, kind: str) -> list[tuple[Markup, Entry]]:
+        choices = self.pack.benefits if kind == "benefit" else self.pack.options
+        return [(content_text(c.name), self.entries[f"{kind}-{c.id}-discussed"]) for c in choices]
+
+    def walkthrough_answers(self) -> dict[str, str]:
+        return {
+            a.item_id: a.answer
+            for a in self.discussion.readiness_answers
+            if a.phase == "walkthrough"
+        }
+
+    def readiness(self) -> list[ReadinessRow]:
+        answers = self.walkthrough_answers()
+        readiness = defs.READINESS
+        return [
             ReadinessRow(
                 question=content_text(item.text),
-                walkthrough=yes_no.get(by_phase.get("walkthrough", {}).get(item.id, ""), "–"),
-                before=yes_no.get(by_phase.get("before", {}).get(item.id, ""), "–"),
-                after=yes_no.get(by_phase.get("after", {}).get(item.id, ""), "–"),
+                walkthrough=readiness.staff(answers.get(item.id, "")),
+                before=self.entries[f"ready-before-{item.id}"],
+                after=self.entries[f"ready-after-{item.id}"],
             )
-            for item in readiness_step.items
-        ],
-        decision=(labels["decision"] if labels else entries.CHOICES["decision"]).get(
-            discussion.decision, ""
+            for item in self.pack.step_of_type("readiness").items
+        ]
+
+    def values_rated(self) -> list[tuple[Markup, Markup | str]]:
+        ratings = {r.statement_id: r.rating for r in self.discussion.value_ratings}
+        rating = defs.VALUE_RATING
+        return [
+            (
+                content_text(s.text),
+                interface_gettext(rating.patient(ratings.get(s.id, "")))
+                if self.patient
+                else rating.staff(ratings.get(s.id, "")),
+            )
+            for s in self.pack.step_of_type("values").statements
+        ]
+
+    def first_page(self, questions: list[QuestionRow]) -> FirstPage:
+        answers = self.walkthrough_answers()
+        items = self.pack.step_of_type("readiness").items
+        no = sum(1 for i in items if answers.get(i.id) == "no")
+        if len(answers) < len(items) and not no:
+            flag = "Readiness check not finished in the guide"
+        elif no:
+            flag = (
+                f"Not ready yet: answered no to {no} of {len(items)} "
+                "readiness questions in the guide"
+            )
+        else:
+            flag = f"Ready: answered yes to all {len(items)} readiness questions in the guide"
+        return FirstPage(
+            decision=self.entries["decision"],
+            unanswered=[q.question for q in questions if q.status.raw != "answered"],
+            readiness_flag=flag,
+            not_ready=bool(no),
+            concerns=self.concerns(),
+            interpreter=self.entries["interpreter"],
+            language=language_label(self.patient_language.code),
+            open_arrangements=[
+                str(self.fields[e.name].label) for e in self.arrangements() if e.raw != "yes"
+            ],
         )
-        if discussion.decision
-        else "",
-        next_steps=discussion.next_steps,
-        arrangements=[
-            (label, bool(getattr(discussion, name))) for name, label in entries.FLAGS.items()
-        ],
-        amendments=[
-            AmendmentRow(
-                field=entries.field_label(a.field),
-                before=a.before,
-                after=a.after,
-                reason=a.reason,
-                author=a.author,
-                at=a.at,
+
+    def arrangements(self) -> list[Entry]:
+        return [e for e in self.entries.values() if self.fields[e.name].section == "arrangements"]
+
+    def amendments(self) -> list[AmendmentRow]:
+        rows = []
+        for a in self.discussion.amendments:
+            definition = self.fields.get(a.field)
+            if definition is None:
+                continue
+            rows.append(
+                AmendmentRow(
+                    field=definition.label,
+                    before=definition.staff_value(a.before) or "(empty)",
+                    after=definition.staff_value(a.after) or "(empty)",
+                    reason=a.reason,
+                    author=a.author,
+                    at=a.at,
+                )
             )
-            for a in discussion.amendments
-        ],
-        about=[
-            content_text(pack.about[k].text)
-            for k in ("made_by", "not_nice", "funding", "update_policy")
-        ],
-        review_due=pack.review_due,
-        published=pack.published,
-        leaning=content_text(leaning) if leaning else None,
-        leaning_reason=Words(discussion.leaning_reason, discussion.language, patient_dir)
-        if discussion.leaning_reason
-        else None,
-    )
+        return rows
+
+    def signed_off_sentence(self) -> Markup | str:
+        d = self.discussion
+        if d.finalised_at is None:
+            return ""
+        who = f"{d.finalised_by} ({d.finalised_role})"
+        if self.patient:
+            return _(
+                "Signed off on %(date)s by %(name)s.",
+                date=str(format_date(d.finalised_at, "long", locale=self.reader.locale)),
+                name=isolated(who, "en"),
+            )
+        return Markup("Signed off by %s, %s UTC") % (
+            isolated(who),
+            f"{d.finalised_at:%d %b %Y %H:%M}",
+        )
+
+    def summary(self, is_demo: bool, large_print: bool) -> Summary:
+        d, pack = self.discussion, self.pack
+        questions = self.questions()
+        seen = {v.step_id for v in d.step_visits}
+        locale = self.reader.locale
+        leaning = pack.option_name(d.leaning) if d.leaning else None
+        return Summary(
+            copy=self.copy,
+            lang=self.reader.code,
+            dir=self.reader.dir,
+            is_demo=is_demo,
+            large_print=large_print,
+            patient_label=d.patient_label or "",
+            code=f"{d.code[:4]}-{d.code[4:]}",
+            procedure=content_text(pack.title),
+            content_version=pack.content_version,
+            sources=[(content_text(s.label), s.citation) for s in pack.sources],
+            walkthrough_language=Words(
+                self.patient_language.name, self.patient_language.code, self.patient_language.dir
+            ),
+            language_label=language_label(self.patient_language.code),
+            steps_seen=[content_text(s.title) for s in pack.steps if s.id in seen],
+            steps_total=len(pack.steps),
+            started=d.created_at,
+            finalised=d.finalised_at is not None,
+            finalised_by=f"{d.finalised_by} ({d.finalised_role})" if d.finalised_at else "",
+            finalised_at=d.finalised_at,
+            signed_off_sentence=self.signed_off_sentence(),
+            first_page=self.first_page(questions),
+            questions=questions,
+            values=self.values_rated(),
+            values_note=Words(d.values_note, d.language, self.patient_language.dir)
+            if d.values_note
+            else None,
+            concerns=self.concerns(),
+            risks=self.risks(),
+            benefits=self.discussed("benefit"),
+            options=self.discussed("option"),
+            entries=self.entries,
+            interpreter_warning=self.values["interpreter"] in ("family", "child"),
+            readiness=self.readiness(),
+            arrangements=self.arrangements(),
+            amendments=self.amendments(),
+            about=[
+                content_text(pack.about[k].text)
+                for k in ("made_by", "not_nice", "funding", "update_policy")
+            ],
+            review_due=pack.review_due,
+            published=pack.published,
+            leaning=content_text(leaning) if leaning else None,
+            leaning_reason=Words(d.leaning_reason, d.language, self.patient_language.dir)
+            if d.leaning_reason
+            else None,
+            published_text=str(format_date(pack.published, "long", locale=locale)),
+            review_due_text=str(format_date(pack.review_due, "long", locale=locale)),
+        )

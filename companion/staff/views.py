@@ -25,14 +25,15 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from .. import audit, content, discussions
 from ..content import ContentPack
 from ..discussions import has_forbidden_characters
-from ..i18n import english_name, languages
-from ..models import AuditEvent, Discussion, ReadinessAnswer, StaffMember, db
-from ..record import entries, render, retention, summary
+from ..i18n import languages
+from ..models import AuditEvent, Discussion, StaffMember, db
+from ..record import entries, export, fields, render, summary
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url
@@ -107,8 +108,19 @@ def extend_session() -> Response:
 
 
 def discussion_rows(search: str) -> list[dict[str, Any]]:
-    """The dashboard's rows as plain data: counts come from the database, not from templates."""
-    query = select(Discussion).order_by(Discussion.created_at.desc()).limit(200)
+    """The dashboard's rows as plain data, in the same few queries however many rows there are:
+    each row's questions, readiness answers and amendments are loaded for all rows at once."""
+    query = (
+        select(Discussion)
+        .options(
+            selectinload(Discussion.questions_to_ask),
+            selectinload(Discussion.patient_questions),
+            selectinload(Discussion.readiness_answers),
+            selectinload(Discussion.amendments),
+        )
+        .order_by(Discussion.created_at.desc())
+        .limit(200)
+    )
     if search:
         code = discussions.normalise_code(search)
         query = query.where(
@@ -117,23 +129,20 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
     rows = []
     step_ids = steps_of()
     for discussion in db.session.scalars(query):
-        asked = len(discussion.questions_to_ask) + len(discussion.patient_questions)
-        unanswered = len(discussion.questions_to_ask) + sum(
-            1 for q in discussion.patient_questions if q.status not in ("answered",)
-        )
+        statuses = fields.question_statuses(discussion)
         walkthrough = [a for a in discussion.readiness_answers if a.phase == "walkthrough"]
         rows.append(
             {
                 "id": discussion.id,
                 "label": discussion.patient_label,
                 "code": discussions.format_code(discussion.code),
-                "language": languages().get(discussion.language),
+                "language": summary.language_label(discussion.language),
                 "created_at": discussion.created_at,
                 "status": discussions.progress_words(
                     discussion, step_ids.get(discussion.procedure, [])
                 ),
-                "questions": asked,
-                "unanswered": unanswered,
+                "questions": len(statuses),
+                "unanswered": sum(1 for status in statuses if status != "answered"),
                 "not_sure": any(a.answer == "no" for a in walkthrough),
                 "leaning": pack_of(discussion).option_name(discussion.leaning) or ""
                 if discussion.leaning
@@ -209,8 +218,7 @@ def new_discussion() -> ViewResult:
             audit.record("start", discussion)
             return redirect(url_for("staff.ready", discussion_id=discussion.id))
     language_choices = [
-        (lang.code, f"{english_name(lang)} ({lang.name})" if lang.code != "en" else lang.name)
-        for lang in languages().values()
+        (lang.code, summary.language_label(lang.code)) for lang in languages().values()
     ]
     return render_template(
         "staff/new_discussion.html",
@@ -241,7 +249,7 @@ def ready(discussion_id: int) -> ViewResult:
         code=discussions.format_code(discussion.code),
         link=link,
         qr=qr_svg(link, "QR code for the patient's link"),
-        language=languages()[discussion.language],
+        patient_language=summary.language_label(discussion.language),
     )
 
 
@@ -276,17 +284,6 @@ def take_over() -> ViewResult:
     )
 
 
-def readiness(discussion: Discussion, phase: str) -> dict[str, str]:
-    return {
-        a.item_id: a.answer
-        for a in db.session.scalars(
-            select(ReadinessAnswer).where(
-                ReadinessAnswer.discussion_id == discussion.id, ReadinessAnswer.phase == phase
-            )
-        )
-    }
-
-
 def pack_of(discussion: Discussion) -> ContentPack:
     # The version the patient was shown, so the record says what they read.
     return content.pack_shown(discussion.procedure, discussion.content_version)
@@ -297,34 +294,41 @@ def record_page(
     *,
     values: dict[str, str] | None = None,
     result: entries.SaveResult | None = None,
-    amendment_errors: dict[str, str] | None = None,
     status: int = 200,
     version: str | int | None = None,
+    sign_off_error: str | None = None,
+    sign_off_attempted: bool = False,
+    saved_before_sign_off: bool = False,
 ) -> tuple[str, int]:
     pack = pack_of(discussion)
-    stored = entries.stored_values(discussion, pack)
-    concerns = {c.risk_id for c in discussion.risk_concerns}
+    definitions = fields.by_name(discussion, pack)
+    by_section: dict[str, list[fields.Field]] = {s: [] for s in fields.SECTIONS}
+    for definition in definitions.values():
+        by_section[definition.section].append(definition)
+    locked = discussion.finalised_at is not None
     return render_template(
         "staff/record.html",
         discussion=discussion,
         pack=pack,
         code=discussions.format_code(discussion.code),
-        language=languages().get(discussion.language),
-        values=values or stored,
+        patient_language=summary.language_label(discussion.language),
+        fields=definitions,
+        section_fields=by_section,
+        section_titles=fields.SECTIONS,
+        values=values or {name: f.read(discussion) for name, f in definitions.items()},
+        summary=summary.build(discussion, pack, "clinician") if locked else None,
         result=result or entries.SaveResult(),
         version=discussion.record_version if version is None else version,
-        concerns=concerns,
+        concerns={c.risk_id for c in discussion.risk_concerns},
         ratings={r.statement_id: r.rating for r in discussion.value_ratings},
-        walkthrough=readiness(discussion, "walkthrough"),
-        record=entries,
-        amendable=entries.amendable_fields(discussion, pack),
-        amendment_errors=amendment_errors or {},
+        walkthrough={
+            a.item_id: a.answer for a in discussion.readiness_answers if a.phase == "walkthrough"
+        },
         can_finalise=entries.may_sign_off(current_user.member),
-        questions_by_id={q.id: q for q in pack.questions},
-        choice_options=entries.options,
-        status_options=[(k, v, {}) for k, v in entries.QUESTION_STATUSES.items()],
-        rating_names=entries.RATING_NAMES,
-        field_label=entries.field_label,
+        sign_off_error=sign_off_error,
+        sign_off_attempted=sign_off_attempted,
+        saved_before_sign_off=saved_before_sign_off,
+        **fields.template_helpers(),
     ), status
 
 
@@ -333,13 +337,29 @@ def record_page(
 def record_view(discussion_id: int) -> ViewResult:
     discussion = load(discussion_id)
     audit.record("view", discussion)
-    if "version" in request.form:
+    if "version" in request.form and discussion.finalised_at is None:
         # The record form came back unsent (its token expired): show it as typed, still based on
         # the version it was typed over, so saving it again cannot overwrite someone else's save.
-        stored = entries.stored_values(discussion, pack_of(discussion))
+        stored = fields.stored_values(discussion, pack_of(discussion))
         values = entries.submitted_values(request.form, stored)
         return record_page(discussion, values=values, version=request.form["version"])
     return record_page(discussion)
+
+
+def save_from_form(discussion: Discussion) -> entries.SaveResult:
+    """Save what the record form sent; abort 400 on a form no page of ours sends."""
+    try:
+        based_on = int(request.form.get("version", "-1"))
+    except ValueError:
+        abort(400)
+    result = entries.save(discussion, pack_of(discussion), request.form, based_on)
+    if result.changed:
+        audit.record(
+            "edit",
+            discussion,
+            detail=entries.labels(discussion, pack_of(discussion), result.changed),
+        )
+    return result
 
 
 @bp.post("/discussions/<int:discussion_id>")
@@ -349,16 +369,11 @@ def record_save(discussion_id: int) -> ViewResult:
     pack = pack_of(discussion)
     autosave = request.headers.get("X-Autosave") == "1"
     try:
-        based_on = int(request.form.get("version", "-1"))
-        result = entries.save(discussion, pack, request.form, based_on)
-    except ValueError:
-        abort(400)
+        result = save_from_form(discussion)
     except entries.RecordLocked:
         if autosave:
             return jsonify(saved=False, locked=True), 409  # type: ignore[return-value]
         return record_page(discussion, status=409)
-    if result.changed:
-        audit.record("edit", discussion, detail=", ".join(sorted(result.changed))[:200])
     if autosave:
         status = 409 if result.conflicts else (422 if result.errors else 200)
         return jsonify(  # type: ignore[return-value]
@@ -368,50 +383,91 @@ def record_save(discussion_id: int) -> ViewResult:
             version=discussion.record_version,
         ), status
     if result.conflicts or result.errors:
-        values = entries.submitted_values(request.form, entries.stored_values(discussion, pack))
+        values = entries.submitted_values(request.form, fields.stored_values(discussion, pack))
         return record_page(
             discussion, values=values, result=result, status=409 if result.conflicts else 400
         )
     return redirect(url_for("staff.record_view", discussion_id=discussion.id, saved=1))
 
 
+SIGN_OFF_UNTICKED = "Tick the box to confirm the record is complete, then sign off again."
+
+
 @bp.post("/discussions/<int:discussion_id>/finalise")
 @login_required
 def finalise(discussion_id: int) -> ViewResult:
+    """Sign off: first save what the form holds, so nothing typed just before is lost; sign off
+    only when all of it saved and the box is ticked, and otherwise say why on the page."""
     discussion = load(discussion_id)
     if not entries.may_sign_off(current_user.member):
         abort(403)
-    if request.form.get("confirm") != "yes":
-        return record_page(discussion, status=400)
-    try:
-        entries.finalise(discussion, current_user.member, current_user.name, current_user.role)
-    except entries.RecordLocked:
+    if discussion.finalised_at is not None:
         return redirect(url_for("staff.record_view", discussion_id=discussion.id))
+    saved = False
+    if "version" in request.form:
+        result = save_from_form(discussion)
+        if result.conflicts or result.errors:
+            values = entries.submitted_values(
+                request.form, fields.stored_values(discussion, pack_of(discussion))
+            )
+            return record_page(
+                discussion,
+                values=values,
+                result=result,
+                status=409 if result.conflicts else 400,
+                sign_off_attempted=True,
+            )
+        saved = bool(result.changed)
+    if request.form.get("confirm") != "yes":
+        return record_page(
+            discussion, status=400, sign_off_error=SIGN_OFF_UNTICKED, saved_before_sign_off=saved
+        )
+    entries.finalise(discussion, current_user.member, current_user.name, current_user.role)
     audit.record("finalise", discussion)
     return redirect(url_for("staff.record_view", discussion_id=discussion.id, finalised=1))
 
 
-@bp.post("/discussions/<int:discussion_id>/amend")
+@bp.route("/discussions/<int:discussion_id>/amend", methods=["GET", "POST"])
 @login_required
 def amend(discussion_id: int) -> ViewResult:
+    """Amend one entry of a signed-off record, with the control the form uses for it."""
     discussion = load(discussion_id)
-    try:
-        errors = entries.amend(
-            discussion,
-            pack_of(discussion),
-            current_user.member,
-            request.form.get("field", ""),
-            request.form.get("after", ""),
-            request.form.get("reason", ""),
-        )
-    except entries.NotSignedOff:
+    if discussion.finalised_at is None:
         abort(409)
-    if errors:
-        return record_page(discussion, amendment_errors=errors, status=400)
-    audit.record("amend", discussion, detail=request.form.get("field", "")[:64])
-    return redirect(
-        url_for("staff.record_view", discussion_id=discussion.id, amended=1) + "#amendments"
-    )
+    pack = pack_of(discussion)
+    definitions = fields.by_name(discussion, pack)
+    name = request.values.get("field", "")
+    if name not in definitions:
+        abort(404)
+    definition = definitions[name]
+    current = fields.current_values(discussion, pack)[name]
+    errors: dict[str, str] = {}
+    after, reason = current, ""
+    if request.method == "POST":
+        after = request.form.get(name, "")
+        reason = request.form.get("reason", "")
+        try:
+            errors = entries.amend(discussion, pack, current_user.member, name, after, reason)
+        except entries.NotSignedOff:
+            abort(409)
+        if not errors:
+            audit.record("amend", discussion, detail=definition.label[:200])
+            return redirect(
+                url_for("staff.record_view", discussion_id=discussion.id, amended=1)
+                + f"#{definition.section}-section"
+            )
+    return render_template(
+        "staff/amend.html",
+        discussion=discussion,
+        code=discussions.format_code(discussion.code),
+        field=definition,
+        entry=summary.build(discussion, pack, "clinician").entries[name],
+        after=after,
+        reason=reason,
+        reason_limit=entries.REASON_LIMIT,
+        errors=errors,
+        **fields.template_helpers(),
+    ), (400 if errors else 200)
 
 
 @bp.get("/audit")
@@ -427,9 +483,10 @@ def audit_trail() -> ViewResult:
 def summary_for(discussion_id: int) -> tuple[Discussion, summary.Summary]:
     discussion = load(discussion_id)
     copy = request.args.get("copy", "clinician")
-    if copy not in ("clinician", "patient"):
+    if copy not in summary.COPIES:
         abort(404)
-    return discussion, summary.build(discussion, pack_of(discussion), copy)
+    large = copy == "patient" and request.args.get("size") == "large"
+    return discussion, summary.build(discussion, pack_of(discussion), copy, large_print=large)
 
 
 @bp.get("/discussions/<int:discussion_id>/summary")
@@ -452,7 +509,11 @@ def summary_pdf(discussion_id: int) -> Response:
 
     discussion, data = summary_for(discussion_id)
     body = pdf.render_record(data, discussion.id, discussion.record_version)
-    audit.record("print", discussion, detail=f"pdf {data.copy}")
+    audit.record(
+        "print",
+        discussion,
+        detail=f"pdf {data.copy}" + (" large print" if data.large_print else ""),
+    )
     # send_file writes the name as RFC 6266 asks: an ASCII fallback and filename*=UTF-8''...,
     # so a label in any script downloads (a raw non-Latin-1 header gets no response at all).
     response = send_file(
@@ -473,7 +534,7 @@ def summary_pdf(discussion_id: int) -> Response:
 def export_json(discussion_id: int) -> Response:
     """The record as data, for filing in the patient's health record."""
     discussion = load(discussion_id)
-    body = retention.export(discussion, pack_of(discussion))
+    body = export.export(discussion, pack_of(discussion))
     audit.record("export", discussion)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = (

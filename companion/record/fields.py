@@ -1,0 +1,603 @@
+"""One definition per record field and per vocabulary: every output of the record reads these.
+
+A vocabulary is a closed list of choices, each with the label staff read (English) and the label
+the patient reads (a message id, translated when the patient's copy is built). A field is one thing
+the record holds, named as the form names it (``decision``, ``risk-bleeding-figure``): its label,
+the control that edits it, its vocabulary or its limit, and how it is read from and written to the
+database. The form, a conflict between two editors, an amendment, both copies (screen and PDF) and
+the export all go through `fields()` and `current_values()`, so a new field or a new choice is one
+change here and shows up everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from ..content import ContentPack
+from ..discussions import answer_readiness, has_forbidden_characters
+from ..models import Amendment, Discussion, PatientQuestion, QuestionToAsk, RecordItem
+from ..web import free_text
+
+# The longest text any free-text field of the record keeps. Shorter fields take their limit from
+# the database column that stores them (see `column_limit`), so each limit is stated once.
+TEXT_LIMIT = 4000
+
+Control = Literal["text", "line", "radios", "select", "checkbox", "number"]
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where it is shown."""
+    return msgid
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One choice: its stored code, the label staff read, and (where the patient's copy shows it)
+    the message id of the label the patient reads."""
+
+    value: str
+    staff: str
+    patient: str = ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed list of choices. "" is the value of a choice not yet made."""
+
+    name: str
+    choices: tuple[Choice, ...]
+    empty_staff: str = "Not recorded"
+    empty_patient: str = ""
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def staff(self, value: str) -> str:
+        return next((c.staff for c in self.choices if c.value == value), self.empty_staff)
+
+    def patient(self, value: str) -> str:
+        """The message id of the patient's label ("" where the patient's copy never shows it);
+        translate it with the i18n functions where it is shown."""
+        return next((c.patient for c in self.choices if c.value == value), self.empty_patient)
+
+
+INTERPRETER = Vocabulary(
+    "interpreter",
+    (
+        Choice("in-person", "Professional interpreter, in person"),
+        Choice("phone", "Professional interpreter, by phone"),
+        Choice("video", "Professional interpreter, by video"),
+        Choice("family", "A family member or friend interpreted"),
+        Choice("child", "A child interpreted"),
+        Choice("none-needed", "None needed"),
+        Choice("declined", "Offered and declined by the patient"),
+    ),
+)
+YES_NO = Vocabulary("yes-no", (Choice("yes", "Yes", N_("Yes")), Choice("no", "No", N_("No"))))
+TEACH_BACK_RATING = Vocabulary(
+    "teach-back-rating",
+    (
+        Choice("clear", "Explained clearly in their own words"),
+        Choice("partly", "Partly: went over it again"),
+        Choice("not-yet", "Not yet: needs more support"),
+    ),
+)
+DECISION = Vocabulary(
+    "decision",
+    (
+        Choice("go-ahead", "Wants to go ahead", N_("You want to go ahead")),
+        Choice("more-time", "Wants more time", N_("You want more time")),
+        Choice("declined", "Does not want the procedure", N_("You do not want the procedure")),
+        Choice("undecided", "Undecided", N_("You have not decided yet")),
+    ),
+)
+QUESTION_STATUS = Vocabulary(
+    "question-status",
+    (
+        Choice("answered", "Answered", N_("Answered")),
+        Choice("needs-consultant", "Needs the consultant", N_("Your consultant will answer this")),
+        Choice("not-discussed", "Not discussed", N_("Not talked about yet")),
+    ),
+)
+READINESS = Vocabulary(
+    "readiness",
+    (Choice("yes", "Yes", N_("Yes")), Choice("no", "No", N_("No"))),
+    empty_staff="Not asked",
+)
+DISCUSSED = Vocabulary(
+    "discussed",
+    (Choice("yes", "Discussed"),),
+    empty_staff="Not discussed",
+)
+ARRANGEMENT = Vocabulary(
+    "arrangement",
+    (Choice("yes", "Done"),),
+    empty_staff="Still open",
+)
+# The patient's own answers in the guide: shown in the record, never edited by staff.
+VALUE_RATING = Vocabulary(
+    "value-rating",
+    (
+        Choice("a-lot", "Matters a lot", N_("Matters a lot")),
+        Choice("a-little", "Matters a little", N_("Matters a little")),
+        Choice("not-much", "Does not matter much", N_("Does not matter much")),
+        Choice("not-sure", "Not sure", N_("Not sure")),
+    ),
+    empty_staff="Not answered",
+    empty_patient=N_("Not answered"),
+)
+VOCABULARIES = (
+    INTERPRETER,
+    YES_NO,
+    TEACH_BACK_RATING,
+    DECISION,
+    QUESTION_STATUS,
+    READINESS,
+    DISCUSSED,
+    ARRANGEMENT,
+    VALUE_RATING,
+)
+
+# Sections of the record, in the order the form and the clinician's copy show them.
+SECTIONS = {
+    "questions": "The patient's questions",
+    "risks": "Risks discussed",
+    "benefits": "Benefits discussed",
+    "options": "Alternatives discussed",
+    "interpreter": "Interpreter and support",
+    "teach-back": "Teach-back",
+    "readiness": "Readiness check (SURE)",
+    "decision": "Decision and next steps",
+    "arrangements": "NICE's special arrangements",
+}
+
+
+def column_limit(column: object) -> int:
+    """The length of the column a field is stored in, or the text limit for unbounded text."""
+    length = getattr(getattr(column, "type", None), "length", None)
+    return min(length, TEXT_LIMIT) if length else TEXT_LIMIT
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing the record holds, as the form names it, with how it is read, written, checked."""
+
+    name: str
+    label: str
+    section: str
+    control: Control
+    read: Callable[[Discussion], str]
+    write: Callable[[Discussion, str], None]
+    vocabulary: Vocabulary | None = None
+    limit: int | None = None
+    hint: str = ""
+    # What the field is about (a question, a risk), for a label that stands on its own.
+    about: str = ""
+    patient_label: str = ""
+    lang: str = "en"
+
+    def staff_value(self, value: str) -> str:
+        """The value as staff read it: a choice's label, or the text as typed."""
+        if self.vocabulary is not None:
+            return self.vocabulary.staff(value)
+        if self.control == "number":
+            return f"{value} in 100 people" if value else "Not recorded"
+        return value
+
+    def check(self, value: str) -> str | None:
+        """What is wrong with value for this field, naming the field; None when it can be saved."""
+        if self.vocabulary is not None:
+            allowed = self.vocabulary.values
+            if value and value not in allowed:
+                return f"{self.label}: choose one of the options."
+            if not value and self.control == "radios" and self.vocabulary is QUESTION_STATUS:
+                return f"{self.label}: choose one of the options."
+            return None
+        if self.control == "number":
+            if value and (not value.isdigit() or not 0 <= int(value) <= 100):
+                return (
+                    f"{self.label}: enter a whole number from 0 to 100, the number in 100 people."
+                )
+            return None
+        if self.limit is not None and len(value) > self.limit:
+            return (
+                f"{self.label}: this is {len(value):,} characters long; "
+                f"keep it to {self.limit:,} or fewer."
+            )
+        if has_forbidden_characters(value):
+            return (
+                f"{self.label}: this contains control characters that cannot be saved; remove them."
+            )
+        problem = free_text.STAFF_MESSAGES.get(free_text.problem(value))
+        if problem:
+            return f"{self.label}: {problem[0].lower()}{problem[1:]}"
+        return None
+
+
+def _attribute(name: str) -> tuple[Callable[[Discussion], str], Callable[[Discussion, str], None]]:
+    def read(discussion: Discussion) -> str:
+        return str(getattr(discussion, name) or "")
+
+    def write(discussion: Discussion, value: str) -> None:
+        setattr(discussion, name, value)
+
+    return read, write
+
+
+def _flag(name: str) -> tuple[Callable[[Discussion], str], Callable[[Discussion, str], None]]:
+    def read(discussion: Discussion) -> str:
+        return "yes" if getattr(discussion, name) else ""
+
+    def write(discussion: Discussion, value: str) -> None:
+        setattr(discussion, name, value == "yes")
+
+    return read, write
+
+
+def _discussion_field(name: str, label: str, section: str, control: Control, **kw: object) -> Field:
+    read, write = _flag(name) if control == "checkbox" else _attribute(name)
+    if control in ("text", "line") and "limit" not in kw:
+        kw["limit"] = column_limit(getattr(Discussion, name))
+    return Field(name, label, section, control, read, write, **kw)  # type: ignore[arg-type]
+
+
+# Fields every discussion has, in the order the form shows them.
+FIXED_FIELDS = (
+    _discussion_field(
+        "interpreter", "Interpreter", "interpreter", "radios", vocabulary=INTERPRETER
+    ),
+    _discussion_field("interpreter_language", "Interpreter's language", "interpreter", "line"),
+    _discussion_field("interpreter_id", "Interpreter ID", "interpreter", "line"),
+    _discussion_field(
+        "supporter_present", "Was a supporter present?", "interpreter", "radios", vocabulary=YES_NO
+    ),
+    _discussion_field("supporter_relationship", "Who supported the patient", "interpreter", "line"),
+    _discussion_field(
+        "teach_back_pump", "What the pump does, in the patient's words", "teach-back", "text"
+    ),
+    _discussion_field(
+        "teach_back_risks", "The main risks, in the patient's words", "teach-back", "text"
+    ),
+    _discussion_field(
+        "teach_back_say_no",
+        "What happens if they say no, in the patient's words",
+        "teach-back",
+        "text",
+    ),
+    _discussion_field(
+        "teach_back_rating",
+        "How well the patient explained it back",
+        "teach-back",
+        "radios",
+        vocabulary=TEACH_BACK_RATING,
+    ),
+    _discussion_field(
+        "decision",
+        "The patient's decision",
+        "decision",
+        "radios",
+        vocabulary=DECISION,
+        patient_label=N_("Your decision"),
+    ),
+    _discussion_field(
+        "next_steps", "Next steps", "decision", "text", patient_label=N_("What happens next")
+    ),
+    _discussion_field(
+        "written_information_given",
+        "Clear written information given (this guide or NICE's)",
+        "arrangements",
+        "checkbox",
+        vocabulary=ARRANGEMENT,
+    ),
+    _discussion_field(
+        "mdt_selected",
+        "Selected for the procedure by the multidisciplinary team",
+        "arrangements",
+        "checkbox",
+        vocabulary=ARRANGEMENT,
+    ),
+    _discussion_field(
+        "bcis_database",
+        "Details to be entered in the BCIS PCI database",
+        "arrangements",
+        "checkbox",
+        vocabulary=ARRANGEMENT,
+    ),
+    _discussion_field(
+        "governance_informed",
+        "Clinical governance leads informed",
+        "arrangements",
+        "checkbox",
+        vocabulary=ARRANGEMENT,
+    ),
+)
+
+
+def _on(
+    obj: PatientQuestion | QuestionToAsk | RecordItem, name: str
+) -> tuple[Callable[[Discussion], str], Callable[[Discussion, str], None]]:
+    def read(_discussion: Discussion) -> str:
+        return str(getattr(obj, name) or "")
+
+    def write(_discussion: Discussion, value: str) -> None:
+        setattr(obj, name, value)
+
+    return read, write
+
+
+def _item(
+    discussion: Discussion, items: dict[tuple[str, str], RecordItem], kind: str, item_id: str
+) -> RecordItem:
+    """The stored row of a risk, benefit or option, added (not yet discussed) if there is none."""
+    existing = items.get((kind, item_id))
+    if existing is None:
+        existing = RecordItem(kind=kind, item_id=item_id, discussed=False, figure=None)
+        existing.figure_source = ""
+        discussion.record_items.append(existing)
+        items[(kind, item_id)] = existing
+    return existing
+
+
+def question_key(question: PatientQuestion, number: int) -> str:
+    """The form's name for a patient's own question (a demonstration one has no id yet)."""
+    return f"q-{question.id if question.id is not None else f'new{number}'}"
+
+
+def fields(discussion: Discussion, pack: ContentPack) -> list[Field]:
+    """Every field this discussion's record holds, in the order the form shows them."""
+    result: list[Field] = []
+    prompts = {q.id: q.text for q in pack.questions}
+    for number, marked in enumerate(discussion.questions_to_ask, start=1):
+        key = f"nq-{marked.question_id}"
+        about = prompts.get(marked.question_id, marked.question_id)
+        label = f"Guide question {number}"
+        result.append(
+            Field(
+                f"{key}-answer",
+                f"{label}: answer given",
+                "questions",
+                "text",
+                *_on(marked, "answer"),
+                limit=TEXT_LIMIT,
+                about=about,
+            )
+        )
+        result.append(
+            Field(
+                f"{key}-status",
+                f"{label}: status",
+                "questions",
+                "radios",
+                *_on(marked, "status"),
+                vocabulary=QUESTION_STATUS,
+                about=about,
+            )
+        )
+    for number, own in enumerate(discussion.patient_questions, start=1):
+        key = question_key(own, number)
+        label = f"The patient's question {number}"
+        result.append(
+            Field(
+                f"{key}-gloss",
+                f"{label}: English gloss",
+                "questions",
+                "line",
+                *_on(own, "gloss"),
+                limit=TEXT_LIMIT,
+                about=own.text,
+                lang=own.language,
+            )
+        )
+        result.append(
+            Field(
+                f"{key}-answer",
+                f"{label}: answer given",
+                "questions",
+                "text",
+                *_on(own, "answer"),
+                limit=TEXT_LIMIT,
+                about=own.text,
+                lang=own.language,
+            )
+        )
+        result.append(
+            Field(
+                f"{key}-status",
+                f"{label}: status",
+                "questions",
+                "radios",
+                *_on(own, "status"),
+                vocabulary=QUESTION_STATUS,
+                about=own.text,
+                lang=own.language,
+            )
+        )
+    items = {(i.kind, i.item_id): i for i in discussion.record_items}
+    for kind, section, choices in (
+        ("risk", "risks", pack.risks),
+        ("benefit", "benefits", pack.benefits),
+        ("option", "options", pack.options),
+    ):
+        for choice in choices:
+            result.append(_discussed(items, kind, choice.id, section, choice.name))
+            if kind == "risk":
+                result.extend(_figure(items, choice.id, choice.name))
+    for fixed in FIXED_FIELDS:
+        if fixed.name == "decision":
+            result.extend(_readiness(pack))
+        result.append(fixed)
+    return result
+
+
+def _discussed(
+    items: dict[tuple[str, str], RecordItem],
+    kind: str,
+    item_id: str,
+    section: str,
+    name: str,
+) -> Field:
+    def read(_d: Discussion) -> str:
+        entry = items.get((kind, item_id))
+        return "yes" if entry is not None and entry.discussed else ""
+
+    def write(d: Discussion, value: str) -> None:
+        _item(d, items, kind, item_id).discussed = value == "yes"
+
+    return Field(
+        f"{kind}-{item_id}-discussed",
+        f"{name}: discussed",
+        section,
+        "checkbox",
+        read,
+        write,
+        vocabulary=DISCUSSED,
+        about=name,
+    )
+
+
+def _figure(items: dict[tuple[str, str], RecordItem], risk_id: str, name: str) -> list[Field]:
+    def read_figure(_d: Discussion) -> str:
+        entry = items.get(("risk", risk_id))
+        return "" if entry is None or entry.figure is None else str(entry.figure)
+
+    def write_figure(d: Discussion, value: str) -> None:
+        _item(d, items, "risk", risk_id).figure = int(value) if value else None
+
+    def read_source(_d: Discussion) -> str:
+        entry = items.get(("risk", risk_id))
+        return entry.figure_source if entry is not None else ""
+
+    def write_source(d: Discussion, value: str) -> None:
+        _item(d, items, "risk", risk_id).figure_source = value
+
+    return [
+        Field(
+            f"risk-{risk_id}-figure",
+            f"{name}: figure given",
+            "risks",
+            "number",
+            read_figure,
+            write_figure,
+            hint="How many in 100 people",
+            about=name,
+        ),
+        Field(
+            f"risk-{risk_id}-source",
+            f"{name}: source of the figure",
+            "risks",
+            "line",
+            read_source,
+            write_source,
+            limit=column_limit(RecordItem.figure_source),
+            about=name,
+        ),
+    ]
+
+
+def _readiness(pack: ContentPack) -> Iterator[Field]:
+    for phase, when in (("before", "before"), ("after", "after")):
+        for item in pack.step_of_type("readiness").items:
+
+            def read(d: Discussion, phase: str = phase, item_id: str = item.id) -> str:
+                return next(
+                    (
+                        a.answer
+                        for a in d.readiness_answers
+                        if a.phase == phase and a.item_id == item_id
+                    ),
+                    "",
+                )
+
+            def write(
+                d: Discussion, value: str, phase: str = phase, item_id: str = item.id
+            ) -> None:
+                answer_readiness(d, item_id, value or None, phase)
+
+            yield Field(
+                f"ready-{phase}-{item.id}",
+                f"Readiness {when} the discussion: {item.text}",
+                "readiness",
+                "select",
+                read,
+                write,
+                vocabulary=READINESS,
+                about=item.text,
+            )
+
+
+def question_statuses(discussion: Discussion) -> list[str]:
+    """The status in force of each question the patient asked, without reading the pack."""
+    amended = {a.field: a.after for a in discussion.amendments}
+    statuses = [
+        amended.get(f"nq-{m.question_id}-status", m.status) for m in discussion.questions_to_ask
+    ]
+    statuses += [
+        amended.get(f"{question_key(q, n)}-status", q.status)
+        for n, q in enumerate(discussion.patient_questions, start=1)
+    ]
+    return statuses
+
+
+def vocabulary_options(vocabulary: Vocabulary) -> list[tuple[str, str, dict[str, str]]]:
+    """A vocabulary as the radios macro takes it."""
+    return [(c.value, c.staff, {}) for c in vocabulary.choices]
+
+
+def vocabulary_pairs(vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """A vocabulary as the select macro takes it."""
+    return [(c.value, c.staff) for c in vocabulary.choices]
+
+
+def template_helpers() -> dict[str, object]:
+    """What the record's templates need to draw any field from its definition."""
+    return {
+        "vocabulary_options": vocabulary_options,
+        "vocabulary_pairs": vocabulary_pairs,
+        "question_key": question_key,
+        "readiness_vocabulary": READINESS,
+        "rating_vocabulary": VALUE_RATING,
+    }
+
+
+def by_name(discussion: Discussion, pack: ContentPack) -> dict[str, Field]:
+    return {f.name: f for f in fields(discussion, pack)}
+
+
+def stored_values(discussion: Discussion, pack: ContentPack) -> dict[str, str]:
+    """Every field as stored: what the form edits before sign-off."""
+    return {f.name: f.read(discussion) for f in fields(discussion, pack)}
+
+
+def current_values(discussion: Discussion, pack: ContentPack) -> dict[str, str]:
+    """Every field's value in force: as signed off, with each later amendment applied in turn."""
+    values = stored_values(discussion, pack)
+    for amendment in discussion.amendments:
+        if amendment.field in values:
+            values[amendment.field] = amendment.after
+    return values
+
+
+def changes(discussion: Discussion) -> dict[str, list[Amendment]]:
+    found: dict[str, list[Amendment]] = {}
+    for amendment in discussion.amendments:
+        found.setdefault(amendment.field, []).append(amendment)
+    return found
+
+
+def check(all_fields: Mapping[str, Field], values: Mapping[str, str]) -> dict[str, str]:
+    errors = {}
+    for name, value in values.items():
+        problem = all_fields[name].check(value)
+        if problem:
+            errors[name] = problem
+    return errors
+
+
+def apply(
+    discussion: Discussion, all_fields: Mapping[str, Field], values: Mapping[str, str]
+) -> None:
+    for name, value in values.items():
+        all_fields[name].write(discussion, value)
