@@ -1,11 +1,10 @@
 """The hazard log's controls are proved by tests that exist: every test the log names is collected
-by pytest. An entry still marked `pending:` is allowed only while it is listed, here, each run."""
+by pytest, and no entry is left without one."""
 
 from __future__ import annotations
 
 import ast
 import re
-import warnings
 
 from tests.support.database import ROOT
 
@@ -13,10 +12,6 @@ HAZARD_LOG = ROOT / "docs" / "clinical-safety" / "hazard-log.md"
 ENTRY = re.compile(r"^### (HAZ-\d+): (.+)$", re.M)
 TEST_LINE = re.compile(r"^- \*\*Test\*\*: (.+(?:\n  .+)*)", re.M)
 NODE = re.compile(r"^`(tests/test_\w+\.py)::(test_\w+)`$")
-
-
-class PendingHazardTest(UserWarning):
-    """A hazard whose control is being built has no test yet."""
 
 
 def entries() -> dict[str, list[str]]:
@@ -51,22 +46,15 @@ def test_every_test_the_hazard_log_names_exists() -> None:
     log = entries()
     assert len(log) >= 13, "the hazards found this turn are all in the log"
     named: dict[str, str] = {}
-    pending: list[str] = []
     for hazard, tests in log.items():
-        assert tests, f"{hazard} names no test and no pending test"
+        assert tests, f"{hazard} names no test"
         for test in tests:
-            if test.startswith("pending: "):
-                pending.append(f"{hazard}: {test}")
-                continue
             node = NODE.match(test)
             assert node, f"{hazard}: write the test as `tests/test_x.py::test_name`, not {test}"
             named[f"{node[1]}::{node[2]}"] = hazard
     exist = collected({node.split("::")[0] for node in named})
     missing = [f"{hazard}: {node}" for node, hazard in named.items() if node not in exist]
     assert missing == [], "the hazard log names tests that do not exist"
-    for entry in pending:
-        warnings.warn(entry, PendingHazardTest, stacklevel=1)
-    print("Hazard log entries whose test is pending:", *pending, sep="\n  ")
 
 
 def test_a_misspelt_test_name_would_be_caught() -> None:
