@@ -22,6 +22,7 @@ from companion.web import (
     free_text,
     hosts,
     limits,
+    logs,
     security,
     server_name,
     site,
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app: Flask = logs.App(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(os.environ, app.instance_path))
     app.config.update(
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     content.init_app(app, Path(app.config["CONTENT_DIR"] or ROOT / "content"))
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
+    logs.init_app(app)
     hosts.init_app(app)
     db.init_app(app)
     transactions.init_app(app)
