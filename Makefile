@@ -38,8 +38,9 @@ test: setup $(STAMPS)/postgresql $(STAMPS)/redis lint typecheck
 	DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" $(UV) run --frozen pytest -n auto
 
 # The quick loop: no PostgreSQL, no browser, no gunicorn under load, fewer generated inputs.
+# (A real SQLite URL: tests that start the app in a subprocess read DATABASE_URL too.)
 check: setup lint typecheck
-	DATABASE_URL=sqlite HYPOTHESIS_PROFILE=quick $(UV) run --frozen pytest -n auto -q \
+	DATABASE_URL=sqlite:// HYPOTHESIS_PROFILE=quick $(UV) run --frozen pytest -n auto -q \
 	  -m "not browser and not slow"
 
 lint: $(STAMPS)/python

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import FileSystemLoader, StrictUndefined
 
 from companion import cli, config, content, i18n
 from companion.models import db
@@ -22,6 +22,7 @@ from companion.web import (
     free_text,
     hosts,
     limits,
+    logs,
     security,
     server_name,
     site,
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app: Flask = logs.App(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(os.environ, app.instance_path))
     app.config.update(
@@ -51,16 +52,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     config.check(app.config)
 
-    # The NHS.UK macros read optional parameters through chains of attributes, which only
-    # ChainableUndefined allows; page tests catch missing values instead.
-    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined}
-    app.jinja_loader = ChoiceLoader(
-        [FileSystemLoader(ROOT / "templates"), PackageLoader("nhsuk_frontend_jinja")]
-    )
+    # Only the app's own templates, and loud: a missing variable is an error, not an empty
+    # string. (The NHS.UK Jinja macros need ChainableUndefined; the app no longer uses them.)
+    app.jinja_options = {**app.jinja_options, "undefined": StrictUndefined}
+    app.jinja_loader = FileSystemLoader(ROOT / "templates")
 
     content.init_app(app, Path(app.config["CONTENT_DIR"] or ROOT / "content"))
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
+    logs.init_app(app)
     hosts.init_app(app)
     db.init_app(app)
     transactions.init_app(app)

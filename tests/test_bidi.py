@@ -19,9 +19,9 @@ from companion.record import fields, render
 from companion.record.summary import build
 from companion.web import free_text
 from tests.support.database import make_app
+from tests.support.generated import EXAMPLES, RECORD_TEXT_FIELDS, start
 from tests.support.staff import add_staff_with_authenticator, sign_in
 from tests.support.walkthrough import PatientLink
-from tests.test_hostile_input import EXAMPLES, RECORD_TEXT_FIELDS, start
 
 CONTROLS = sorted(free_text.BIDI_CONTROLS)
 WORDS = st.text(

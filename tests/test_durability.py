@@ -8,7 +8,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from sqlalchemy import create_engine, text
 from companion import discussions
 from companion.models import db
 from tests.support.database import make_app
+from tests.support.servers import free_port, wait_until_serving
 from tests.support.waiting import eventually
 from tests.support.walkthrough import PatientLink
 
@@ -31,12 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLETS = 50
 SAVES = 12
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -61,17 +55,7 @@ def gunicorn(database: str, port: int, log: Path) -> Iterator[subprocess.Popen[b
             start_new_session=True,
         )
 
-    # Ready when a page is served, not when the port is open: gunicorn binds before its workers
-    # have loaded the app, which on a busy machine takes seconds.
-    def serves() -> bool:
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            probe.request("GET", "/en/")
-            return probe.getresponse().status == 200
-        except OSError:
-            return False
-
-    eventually(serves, within=60, what="gunicorn to serve a page")
+    wait_until_serving(port, "/en/")
     try:
         yield process
     finally:

@@ -3,14 +3,13 @@ message that keeps the rest of the form; always escaped on the page and in the r
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
@@ -22,9 +21,9 @@ from companion.record import fields, render
 from companion.record.summary import build
 from companion.web import free_text
 from tests.support.database import make_app
+from tests.support.generated import EXAMPLES, FEWER, RECORD_TEXT_FIELDS, start
 from tests.support.pages import textarea_value
 from tests.support.staff import NURSE, add_staff_with_authenticator, sign_in
-from tests.support.walkthrough import PatientLink
 
 HOSTILE = st.sampled_from(
     [
@@ -49,17 +48,6 @@ TEXT = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), max_size=200),
     st.builds(lambda a, b: a + b, st.text(max_size=40), HOSTILE),
 )
-# `make test` runs a few hundred inputs a field; HYPOTHESIS_PROFILE=thorough runs thousands, and
-# `make check` (HYPOTHESIS_PROFILE=quick) a few dozen.
-settings.register_profile("default", max_examples=300)
-settings.register_profile("quick", max_examples=30)
-settings.register_profile("thorough", max_examples=3000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-EXAMPLES = settings(
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-FEWER = settings(EXAMPLES, max_examples=max(settings().max_examples // 3, 50))
 
 
 def as_displayed(text: str) -> str:
@@ -79,12 +67,6 @@ def no_injected_markup(html: str) -> None:
 @pytest.fixture
 def app(database: str) -> Flask:
     return make_app(database, RATELIMIT_ENABLED=False)
-
-
-def start(app: Flask) -> tuple[FlaskClient, PatientLink]:
-    client = app.test_client()
-    location = client.post("/en/start", data={"language": "en"}).headers["Location"]
-    return client, PatientLink.from_url(location)
 
 
 @EXAMPLES
@@ -166,16 +148,6 @@ def staff(database: str) -> tuple[Flask, FlaskClient]:
     client = app.test_client()
     sign_in(client, *NURSE)
     return app, client
-
-
-# Every free-text field of the record: the fixed ones, and those made per question and per risk.
-RECORD_TEXT_FIELDS = [
-    *(f.name for f in fields.FIXED_FIELDS if f.control in ("text", "line")),
-    "q-{q}-gloss",
-    "q-{q}-answer",
-    "nq-{n}-answer",
-    "risk-{r}-source",
-]
 
 
 @FEWER

@@ -25,6 +25,7 @@ from companion.models import AuditEvent, db
 from companion.record import pdf, render
 from companion.record.summary import build
 from tests.support.database import make_app
+from tests.support.pdf import pdf_text, poppler
 from tests.support.staff import signed_in_with_discussion
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,6 @@ SCRIPT_FACE = {
 }
 # pdftotext gives back Nastaliq, Bengali and Gurmukhi in a shaped order that is not the input's.
 TEXT_EXTRACTION_EXACT = set(CODES) - {"ur", "bn", "pa", "gu"}
-BIDI_CONTROLS = dict.fromkeys(range(0x202A, 0x202F))
 STAFF_ANSWER = "Local anaesthetic numbs the groin; some pressure is normal."
 
 
@@ -65,21 +65,6 @@ def render_demo(
         for field, value in changes.items():
             setattr(discussion, field, value)
         return pdf.render(build(discussion, pack, copy, is_demo=True))
-
-
-def poppler(tool: str, data: bytes, *args: str) -> str:
-    result = subprocess.run(
-        [tool, *args, "-", "-"] if tool == "pdftotext" else [tool, "-"],
-        input=data,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode("utf-8")
-
-
-def pdf_text(data: bytes) -> str:
-    # pdftotext wraps right-to-left runs in bidi control characters; the words are what matter.
-    return " ".join(poppler("pdftotext", data).translate(BIDI_CONTROLS).split())
 
 
 def embedded_faces(data: bytes) -> set[str]:

@@ -11,9 +11,8 @@ import pytest
 
 from companion.models import Discussion, db
 from companion.record import pdf, pdf_cache
-from tests.support.staff import signed_in_with_discussion
-from tests.test_pdf import pdf_text
-from tests.test_staff import record_form
+from tests.support.pdf import pdf_text
+from tests.support.staff import record_form, signed_in_with_discussion
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +24,8 @@ import pytest
 
 from companion.staff.accounts import add_staff
 from tests.support.database import ROOT, make_app
-from tests.test_durability import free_port
+from tests.support.servers import free_port, wait_until_serving
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct-battery-horse-9"
@@ -73,15 +73,7 @@ def two_workers(database: str, storage: str, log: Path) -> Iterator[int]:
             stderr=out,
             start_new_session=True,
         )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            probe.request("GET", "/staff/sign-in")
-            if probe.getresponse().status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
+    wait_until_serving(port, "/staff/sign-in")
     try:
         yield port
     finally:
@@ -127,7 +119,12 @@ def attempts(port: int, email: str, log: Path, count: int) -> list[tuple[int, st
         thread.join()
     for _ in range(count - 5):
         results.append(wrong_sign_in(port, email))
-    time.sleep(0.5)  # the access log is written after the answer
+    # The access log is written just after the answer.
+    eventually(
+        lambda: log.read_text().count("POST /staff/sign-in") >= before + count,
+        within=10,
+        what="the access log to record every sign-in",
+    )
     lines = re.findall(r"worker=<(\d+)> (\d{3}) POST /staff/sign-in", log.read_text())[before:]
     assert len(lines) == count, lines
     for _status, server in results:

@@ -26,6 +26,7 @@ from tests.support.staff import (
     NURSE,
     add_staff_with_authenticator,
     authenticator_code,
+    record_form,
     start_discussion,
 )
 from tests.support.staff import sign_in as both_steps
@@ -480,29 +481,6 @@ def test_take_over_a_discussion_the_patient_started(app: Flask) -> None:
 
 
 # ---- the record ---------------------------------------------------------------------------------
-
-
-def record_form(client: FlaskClient, discussion_id: int) -> dict[str, str | list[str]]:
-    """What the browser would send back for the record page unchanged."""
-    page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
-    form = page.select_one("form#record")
-    assert form is not None
-    data: dict[str, str | list[str]] = {}
-    for field in form.select("input, textarea, select"):
-        name = field.get("name")
-        if not name:
-            continue
-        if field.name == "textarea":
-            data[name] = textarea_value(field)
-        elif field.name == "select":
-            chosen = field.select_one("option[selected]")
-            data[name] = chosen["value"] if chosen else ""
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field["value"]
-        else:
-            data[name] = str(field.get("value", ""))
-    return data
 
 
 def test_the_record_saves_every_section_and_draws_the_icon_array(app: Flask) -> None:

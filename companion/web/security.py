@@ -61,7 +61,7 @@ def response_is_https_only() -> bool:
 
 
 def template_values() -> dict[str, Any]:
-    # nhsuk/template.jinja reads cspNonce for its one inline script.
+    # base.html's one inline script carries it.
     return {"cspNonce": csp_nonce()}
 
 

@@ -13,6 +13,7 @@ from werkzeug.test import TestResponse
 from companion.models import db
 from companion.staff.accounts import add_staff, find_staff
 from tests.support.database import make_app
+from tests.support.pages import PageClient, textarea_value
 from tests.support.walkthrough import url
 
 NURSE = ("nurse@example.org", "correct-battery-horse-9")
@@ -73,3 +74,26 @@ def signed_in_with_discussion(
     client = app.test_client()
     sign_in(client, email, "another-long-phrase-77")
     return app, client, start_discussion(client, language, label)
+
+
+def record_form(client: FlaskClient, discussion_id: int) -> dict[str, str | list[str]]:
+    """What the browser would send back for the record page unchanged."""
+    page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
+    form = page.select_one("form#record")
+    assert form is not None
+    data: dict[str, str | list[str]] = {}
+    for field in form.select("input, textarea, select"):
+        name = field.get("name")
+        if not name:
+            continue
+        if field.name == "textarea":
+            data[name] = textarea_value(field)
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]")
+            data[name] = chosen["value"] if chosen else ""
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field["value"]
+        else:
+            data[name] = str(field.get("value", ""))
+    return data

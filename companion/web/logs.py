@@ -1,0 +1,114 @@
+"""Application logs: one JSON line per request, and one per unhandled exception.
+
+A line names the request by a random id, its endpoint and route pattern (never the path itself,
+which holds a patient's link), the method, the status and the time taken. An unhandled exception
+is logged by its type and the place in the code where it happened, file, line and function:
+never its message or local values, which can hold what a patient typed. Nothing a patient or
+staff member wrote, and no link, code or form value, is ever logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import sys
+import time
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from flask import Flask, Response, g, request, request_finished, request_started
+
+LOG = logging.getLogger("companion.requests")
+ROOT = Path(__file__).resolve().parents[2]
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
+
+
+class JsonLines(logging.Formatter):
+    """A log record as one line of JSON: time, level, and the fields it was given."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields: dict[str, Any] = getattr(record, "fields", {})
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            **fields,
+        }
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def log(level: int, event: str, **fields: Any) -> None:
+    LOG.log(level, event, extra={"fields": {"event": event, **fields}})
+
+
+def request_fields() -> dict[str, Any]:
+    rule = request.url_rule
+    return {
+        "request_id": g.get("request_id", "-"),
+        "method": request.method,
+        "endpoint": request.endpoint or "-",
+        "route": rule.rule if rule is not None else "-",
+    }
+
+
+def begin(sender: Flask, **extra: Any) -> None:
+    g.request_id = secrets.token_hex(6)
+    g.request_started = time.perf_counter()
+
+
+def finish(sender: Flask, response: Response, **extra: Any) -> None:
+    started = g.get("request_started")
+    duration = (time.perf_counter() - started) * 1000 if started is not None else -1.0
+    log(
+        logging.INFO,
+        "request",
+        **request_fields(),
+        status=response.status_code,
+        duration_ms=round(duration, 1),
+    )
+
+
+def where(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return Path(path).name
+
+
+def unhandled(exc_info: ExcInfo) -> None:
+    """Log an exception no view handled: its type and where, without its message."""
+    kind, _error, tb = exc_info
+    if kind is None:
+        return
+    frames = [f"{where(f.filename)}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)]
+    log(
+        logging.ERROR,
+        "unhandled_exception",
+        **request_fields(),
+        exception=f"{kind.__module__}.{kind.__qualname__}",
+        traceback=frames,
+    )
+
+
+class App(Flask):
+    """Flask, logging an unhandled exception as one line without its message.
+
+    Flask's own log_exception writes the request's path (a patient's link) and the message.
+    """
+
+    def log_exception(self, exc_info: ExcInfo) -> None:
+        unhandled(exc_info)
+
+
+def init_app(app: Flask) -> None:
+    if not any(isinstance(h.formatter, JsonLines) for h in LOG.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonLines())
+        LOG.addHandler(handler)
+        LOG.setLevel(logging.INFO)
+        LOG.propagate = False
+    request_started.connect(begin, app)
+    request_finished.connect(finish, app)
