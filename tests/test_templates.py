@@ -40,6 +40,15 @@ def test_the_csrf_field_and_ltr_are_written_once() -> None:
     assert nhsuk == [], "no template from the NHS.UK Jinja package"
 
 
+def test_no_component_is_defined_twice() -> None:
+    """Jinja keeps the last of two macros with one name: the first would be dead, and a caller of
+    its arguments would fail only when that page is drawn."""
+    for path in (TEMPLATES / "components").glob("*.html"):
+        names = re.findall(r"\{%-?\s*macro\s+(\w+)", path.read_text())
+        twice = sorted({name for name in names if names.count(name) > 1})
+        assert twice == [], f"{path.name} defines {twice} more than once"
+
+
 @pytest.fixture
 def every_state(database: str) -> tuple[Flask, PageClient, PageClient, dict[str, str]]:
     """A patient part-way through, with a question of their own; an admin with two discussions,

@@ -14,6 +14,8 @@ from werkzeug.test import TestResponse
 RTL = {"ur", "ar"}
 # Text that only appears when a template printed a missing or Python value.
 LEAKS = re.compile(r"\bUndefined\b|ChainableUndefined|\{\{|\}\}|\{%|%\}|%\(\w+\)s")
+# A character reference shown as text: something escaped twice (the guide's "don&#39;t").
+ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # A Python None printed as a value or an attribute, rather than the word in a sentence.
 NONE_VALUE = re.compile(r'>\s*None\s*<|="None"|\bNone:')
 
@@ -62,6 +64,8 @@ def check_page(html: str, expected_lang: str | None = None) -> BeautifulSoup:
     text = page.get_text(" ")
     leak = LEAKS.search(text)
     assert not leak, f"template leaked {leak.group(0)!r}"
+    shown = ENTITY.search(text)
+    assert not shown, f"escaped twice: {text[max(0, shown.start() - 60) : shown.end() + 20]!r}"
     return page
 
 
