@@ -19,7 +19,6 @@ import os
 import re
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -197,11 +196,25 @@ def prepare_database(env: dict[str, str], database: Path) -> str:
         stdout=subprocess.DEVNULL,
     )
     key = pyotp.random_base32()
-    with sqlite3.connect(database) as connection:
-        changed = connection.execute(
-            "UPDATE staff_member SET totp_secret = ? WHERE email = ?", (key, STAFF[0])
-        ).rowcount
-    assert changed == 1, "the bench's staff account was not made"
+    # Through the app's models: the column seals the key with the app's AUTHENTICATOR_KEYS.
+    give_key = (
+        "import sys\n"
+        "from sqlalchemy import select\n"
+        "from app import create_app\n"
+        "from companion.models import StaffMember, db\n"
+        "with create_app().app_context():\n"
+        "    found = select(StaffMember).where(StaffMember.email == sys.argv[1])\n"
+        "    member = db.session.scalar(found)\n"
+        "    member.totp_secret = sys.argv[2]\n"
+        "    db.session.commit()\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", give_key, STAFF[0], key],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return key
 
 

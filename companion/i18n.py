@@ -242,15 +242,27 @@ def _in_language(msgid: str, translated: str | None) -> Markup:
     return escape(translated)
 
 
+def _memo(kind: str, msgid: str, domain: Any) -> Markup:
+    """A text in the reader's language, looked up once per process: the compiled catalogs are
+    read when the app starts and never change while it runs."""
+    code = current_language().code
+    known: dict[tuple[str, str, str], Markup] = current_app.extensions["companion.texts"]
+    key = (kind, code, msgid)
+    found = known.get(key)
+    if found is None:
+        translations = domain.get_translations() if domain is not None else get_translations()
+        found = known[key] = _in_language(msgid, _translated(translations, msgid))
+    return found
+
+
 def content_text(msgid: str) -> Markup:
     """Content pack text in the reader's language."""
-    domain: Domain = current_app.extensions["companion.content_domain"]
-    return _in_language(msgid, _translated(domain.get_translations(), msgid))
+    return _memo("content", msgid, current_app.extensions["companion.content_domain"])
 
 
 def interface_gettext(msgid: str) -> Markup:
     """Interface text in the reader's language; Jinja formats the placeholders afterwards."""
-    return _in_language(msgid, _translated(get_translations(), msgid))
+    return _memo("interface", msgid, None)
 
 
 def interface_ngettext(singular: str, plural: str, count: int) -> Markup:
@@ -270,6 +282,7 @@ def init_app(app: Flask, languages_file: Path) -> None:
     Babel(app, locale_selector=select_locale)
     # One content domain per app: Flask-Babel caches translations on the Domain object.
     app.extensions["companion.content_domain"] = Domain(domain="content")
+    app.extensions["companion.texts"] = {}
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=interface_gettext, ngettext=interface_ngettext, newstyle=True
     )
