@@ -346,74 +346,72 @@ def question_key(question: PatientQuestion, number: int) -> str:
     return f"q-{question.id if question.id is not None else f'new{number}'}"
 
 
-def fields(discussion: Discussion, pack: ContentPack) -> list[Field]:
-    """Every field this discussion's record holds, in the order the form shows them."""
-    result: list[Field] = []
-    prompts = {q.id: q.text for q in pack.questions}
-    for number, marked in enumerate(discussion.questions_to_ask, start=1):
-        key = f"nq-{marked.question_id}"
-        about = prompts.get(marked.question_id, marked.question_id)
-        label = f"Guide question {number}"
-        result.append(
-            Field(
-                f"{key}-answer",
-                f"{label}: answer given",
-                "questions",
-                "text",
-                *_on(marked, "answer"),
-                limit=TEXT_LIMIT,
-                about=about,
-            )
-        )
-        result.append(
-            Field(
-                f"{key}-status",
-                f"{label}: status",
-                "questions",
-                "radios",
-                *_on(marked, "status"),
-                vocabulary=QUESTION_STATUS,
-                about=about,
-            )
-        )
-    for number, own in enumerate(discussion.patient_questions, start=1):
-        key = question_key(own, number)
-        label = f"The patient's question {number}"
-        result.append(
+def _question_fields(
+    key: str,
+    label: str,
+    question: PatientQuestion | QuestionToAsk,
+    about: str,
+    lang: str = "en",
+) -> list[Field]:
+    """A question's fields: an English gloss for the patient's own words, the answer given and
+    whether it was answered."""
+    gloss = (
+        [
             Field(
                 f"{key}-gloss",
                 f"{label}: English gloss",
                 "questions",
                 "line",
-                *_on(own, "gloss"),
+                *_on(question, "gloss"),
                 limit=TEXT_LIMIT,
-                about=own.text,
-                lang=own.language,
+                about=about,
+                lang=lang,
             )
+        ]
+        if isinstance(question, PatientQuestion)
+        else []
+    )
+    return [
+        *gloss,
+        Field(
+            f"{key}-answer",
+            f"{label}: answer given",
+            "questions",
+            "text",
+            *_on(question, "answer"),
+            limit=TEXT_LIMIT,
+            about=about,
+            lang=lang,
+        ),
+        Field(
+            f"{key}-status",
+            f"{label}: status",
+            "questions",
+            "radios",
+            *_on(question, "status"),
+            vocabulary=QUESTION_STATUS,
+            about=about,
+            lang=lang,
+        ),
+    ]
+
+
+def fields(discussion: Discussion, pack: ContentPack) -> list[Field]:
+    """Every field this discussion's record holds, in the order the form shows them."""
+    result: list[Field] = []
+    prompts = {q.id: q.text for q in pack.questions}
+    for number, marked in enumerate(discussion.questions_to_ask, start=1):
+        about = prompts.get(marked.question_id, marked.question_id)
+        result += _question_fields(
+            f"nq-{marked.question_id}", f"Guide question {number}", marked, about
         )
-        result.append(
-            Field(
-                f"{key}-answer",
-                f"{label}: answer given",
-                "questions",
-                "text",
-                *_on(own, "answer"),
-                limit=TEXT_LIMIT,
-                about=own.text,
-                lang=own.language,
-            )
-        )
-        result.append(
-            Field(
-                f"{key}-status",
-                f"{label}: status",
-                "questions",
-                "radios",
-                *_on(own, "status"),
-                vocabulary=QUESTION_STATUS,
-                about=own.text,
-                lang=own.language,
-            )
+    for number, own in enumerate(discussion.patient_questions, start=1):
+        result += _question_fields(
+            question_key(own, number),
+            f"The patient's question {number}",
+            own,
+            own.text,
+            own.language,
         )
     items = {(i.kind, i.item_id): i for i in discussion.record_items}
     for kind, section, choices in (
