@@ -21,7 +21,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     if hasattr(config, "workerinput") or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
         return  # an xdist worker, or a run of chosen tests only
-    if config.cache is None or exitstatus != 0:
+    if getattr(config, "cache", None) is None or exitstatus != 0:
         return
     config.cache.set(
         "companion/wall_time",
