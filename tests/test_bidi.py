@@ -18,10 +18,13 @@ from companion.models import Discussion, PatientQuestion, db
 from companion.record import fields, render
 from companion.record.summary import build
 from companion.web import free_text
-from tests.support.database import make_app
+from tests.support.database import make_app, sqlite_only
 from tests.support.generated import EXAMPLES, RECORD_TEXT_FIELDS, start
 from tests.support.staff import add_staff_with_authenticator, sign_in
 from tests.support.walkthrough import PatientLink
+
+# Refused before anything is stored, or drawn: once, on SQLite.
+pytestmark = sqlite_only
 
 CONTROLS = sorted(free_text.BIDI_CONTROLS)
 WORDS = st.text(

@@ -18,10 +18,11 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.browser import Tablet
+from tests.support.database import sqlite_only
 from tests.support.walkthrough import PatientLink, steps, with_question
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, sqlite_only]
 
 
 def step_caption(page: Page) -> str:

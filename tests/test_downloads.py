@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support.database import serve
+from tests.support.database import serve, sqlite_only
 from tests.support.staff import signed_in_with_discussion
 
 # One label per script the app speaks (and Hebrew, which a patient's name may be in), with the
@@ -44,6 +44,7 @@ def session_cookie(client: FlaskClient) -> str:
     return f"session={cookie.value}"
 
 
+@sqlite_only
 @pytest.mark.parametrize(("language", "label"), LABELS)
 def test_both_copies_download_for_a_label_in_any_script(
     database: str, language: str, label: str

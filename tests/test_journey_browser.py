@@ -19,11 +19,11 @@ from playwright.sync_api import Browser, Page, expect
 from companion.models import db
 from companion.staff.accounts import add_staff
 from tests.support.browser import Tablet, nurse_on_a_server, sign_in, start_as_nurse
-from tests.support.database import make_app, serve
+from tests.support.database import make_app, serve, sqlite_only
 from tests.support.staff import CLINICIAN, NURSE
 from tests.support.walkthrough import PatientLink
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, sqlite_only]
 SHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 NARROW = {"width": 320, "height": 640}
 # 200% zoom on a tablet held upright: half its width in CSS pixels, drawn twice as fine.

@@ -47,8 +47,10 @@ STAFF_ANSWER = "Local anaesthetic numbs the groin; some pressure is normal."
 
 
 @pytest.fixture(scope="module")
-def app(module_database: str) -> Flask:
-    return make_app(module_database)
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The demonstration record is built in memory, never stored: the database engine plays no
+    part in these PDFs, so they render once, on SQLite (the PDF route runs on both)."""
+    return make_app(f"sqlite:///{tmp_path_factory.mktemp('pdf') / 'test.sqlite3'}")
 
 
 def pack_of(app: Flask) -> ContentPack:

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 
 from companion.record import fields as defs
 from companion.record.fields import Field
-from tests.support.database import ROOT
+from tests.support.database import ROOT, sqlite_only
 from tests.support.record import (
     CLINICIAN,
     form_values,
@@ -291,6 +291,9 @@ STATEFUL = settings(
 )
 
 
+# Every output renders PDFs at each step: once, on SQLite. Amending and signing off are stored and
+# read back on both engines by tests/test_record_pages.py.
+@sqlite_only
 def test_every_output_shows_the_value_in_force(database: str) -> None:
     app, client = record_app(database, CLINICIAN)
 

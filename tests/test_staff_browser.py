@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 from companion.models import db
 from companion.staff.accounts import add_staff
 from tests.support.browser import Tablet, nurse_on_a_server, sign_in, start_as_nurse
-from tests.support.database import make_app, serve
+from tests.support.database import make_app, serve, sqlite_only
 from tests.support.staff import CLINICIAN, NURSE, add_staff_with_authenticator
 from tests.support.walkthrough import PatientLink
 
@@ -154,6 +154,7 @@ def test_nurse_patient_and_clinician_at_tablet_size(
     tablet.close()
 
 
+@sqlite_only
 def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, database: str) -> None:
     # With a two-minute limit the warning is due at once.
     with nurse_on_a_server(database, STAFF_IDLE_MINUTES=2) as (app, url):
@@ -171,6 +172,7 @@ def test_staff_are_warned_before_time_out_and_can_stay(browser: Browser, databas
         tablet.close()
 
 
+@sqlite_only
 def test_the_summary_prints_from_the_browser_without_the_staff_screens(
     browser: Browser,
     staff_app: Flask,
@@ -198,6 +200,7 @@ def test_the_summary_prints_from_the_browser_without_the_staff_screens(
     tablet.close()
 
 
+@sqlite_only
 def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, database: str) -> None:
     with nurse_on_a_server(database, KIOSK_IDLE_SECONDS=3) as (app, url):
         tablet = Tablet(browser, url, locale="en-GB")

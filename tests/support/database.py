@@ -71,12 +71,10 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     in_use["backend"] = "sqlite"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def module_database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path_factory.mktemp("database")) as url:
-        yield url
+# For tests of what is drawn, printed or refused before anything is stored (browser pages, PDFs,
+# text direction): the database engine plays no part in them, and every path that stores or reads
+# runs on both engines in the other tests. Once on SQLite keeps `make test` within its time.
+sqlite_only = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 
 
 def make_app(database: str, **config: Any) -> Flask:
