@@ -8,6 +8,7 @@ test-results/screenshots/.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,9 @@ from tests.support.staff import NURSE, add_staff_with_authenticator, authenticat
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHOTS = ROOT / "test-results" / "screenshots"
+# A full-page screenshot of every page looked at costs about a third of a browser test's time:
+# kept only when asked for (SCREENSHOTS=1 make test), to look at pages after a change.
+KEEP_SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 CHROMIUM = "/usr/bin/chromium"
 TABLET: ViewportSize = {"width": 768, "height": 1024}
 # Without the background-networking switches Chromium tries to reach Google's hosts at start.
@@ -131,7 +135,7 @@ class Tablet:
                 for v in result["violations"]
             ]
             assert problems == [], f"{name}: " + json.dumps(problems, ensure_ascii=False, indent=1)
-        if self.audit:
+        if self.audit and KEEP_SCREENSHOTS:
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         assert self.foreign == [], f"requests to other hosts: {self.foreign}"
