@@ -1,6 +1,6 @@
 """Generated inputs (hypothesis): how many per field, and the fields they are typed into.
 
-`make test` runs a few hundred inputs a field; HYPOTHESIS_PROFILE=thorough runs thousands, and
+`make test` runs two hundred inputs a field; HYPOTHESIS_PROFILE=thorough runs thousands, and
 `make check` (HYPOTHESIS_PROFILE=quick) a few dozen.
 """
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from companion.record import fields
 from tests.support.walkthrough import PatientLink
 
-settings.register_profile("default", max_examples=300)
+settings.register_profile("default", max_examples=200)
 settings.register_profile("quick", max_examples=30)
 settings.register_profile("thorough", max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
