@@ -15,10 +15,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from app import create_app
 from companion.models import AuditEvent, Discussion, StaffMember, StaffSession, db
+from companion.staff import accounts
 from companion.staff.accounts import add_staff, password_problem
 from companion.web.kiosk import PATIENT_SEEN
-from tests.support.database import make_app
+from tests.support.database import SECRET_KEY, make_app
 from tests.support.pages import PageClient, soup, text_of, textarea_value
 from tests.support.staff import (
     ADMIN,
@@ -78,6 +80,15 @@ def test_passwords_are_stored_as_argon2id(app: Flask) -> None:
         member = db.session.scalars(select(StaffMember).where(StaffMember.email == NURSE[0])).one()
         assert member.password_hash.startswith("$argon2id$")
         assert NURSE[1] not in member.password_hash
+
+
+def test_outside_tests_passwords_get_the_full_argon2id_cost(database: str) -> None:
+    """Tests hash cheaply (TESTING); the app as deployed uses RFC 9106's low-memory profile."""
+    deployed = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET_KEY})
+    assert not deployed.testing
+    with deployed.app_context():
+        hashed = accounts.hash_password("tea kettle lighthouse 42")
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def run_cli(app: Flask, *args: str, input: str | None = None) -> Result:

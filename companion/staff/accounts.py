@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 import pyotp
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask.cli import AppGroup
@@ -24,8 +24,16 @@ ROLES = ("nurse", "clinician", "admin")
 MIN_PASSWORD_LENGTH = 12
 COMMON_PASSWORDS = Path(__file__).parents[1] / "data" / "common-passwords.txt"
 
-# argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
-hasher = PasswordHasher()
+# argon2-cffi's defaults: argon2id with RFC 9106's low-memory profile, slow by design (about
+# 0.1 s a hash). An app under test (TESTING) hashes with the cheapest argon2id parameters instead:
+# the same code signs in, but hundreds of test sign-ins do not each spend that time on purpose.
+# A hash carries its own parameters, so either verifies the other's.
+STANDARD = PasswordHasher()
+CHEAPEST = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+def hasher() -> PasswordHasher:
+    return CHEAPEST if current_app.testing else STANDARD
 
 
 class AccountError(ValueError):
@@ -52,12 +60,12 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 
 def hash_password(password: str) -> str:
-    return hasher.hash(password)
+    return hasher().hash(password)
 
 
 def password_matches(member: StaffMember, password: str) -> bool:
     try:
-        return hasher.verify(member.password_hash, password)
+        return hasher().verify(member.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
