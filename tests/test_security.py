@@ -97,6 +97,21 @@ def test_session_cookie_is_strict_and_http_only(client: FlaskClient) -> None:
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
 
 
+def test_a_patients_pages_set_only_their_own_session_cookie(client: FlaskClient) -> None:
+    """A patient is never treated as a staff session: no cookie-clearing header, and a page seen
+    again leaves the session as it was (nothing rewritten on every page)."""
+    first = client.get("/en/")
+    assert [c.split("=", 1)[0] for c in first.headers.getlist("Set-Cookie")] == ["session"]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', first.get_data(as_text=True))
+    assert token
+    started = client.post("/en/start", data={"language": "en", "csrf_token": token[1]})
+    link = PatientLink.from_url(started.headers["Location"])
+    for address in (link.step(1), link.step(type="values"), link.step(type="values"), link.review()):
+        response = client.get(address)
+        assert response.status_code == 200
+        assert response.headers.getlist("Set-Cookie") == [], address
+
+
 def test_production_adds_hsts_and_secure_cookies(database: str) -> None:
     app = production_app(database)
     response = app.test_client().get("/en/", base_url=PUBLIC_BASE_URL)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 from dataclasses import dataclass
 
 from flask import Flask, current_app, session
-from flask_login import LoginManager, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
 
 from ..models import StaffMember, StaffSession, db, utcnow
@@ -104,10 +105,19 @@ def load_signed_in(session_id: str) -> SignedInStaff | None:
     return SignedInStaff(record.staff, record.id, expires_at(record))
 
 
+def signed_in_context() -> dict[str, Any]:
+    """current_user for staff templates (staff views register this per blueprint)."""
+    return {"current_user": current_user}
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("STAFF_IDLE_MINUTES", 20)
     app.config.setdefault("STAFF_SESSION_HOURS", 12)
     login_manager.login_view = "staff.sign_in"
     login_manager.login_message = "Sign in to see this page."
     login_manager.session_protection = "strong"
-    login_manager.init_app(app)
+    # Only staff pages show who is signed in (staff.views adds current_user to their templates).
+    # Loading the user on a patient's page would also run the "strong" session check, which
+    # treats a patient's session (it holds only a form token) as a stolen staff session and
+    # answers every patient page with a cookie-clearing header and a rewritten session.
+    login_manager.init_app(app, add_context_processor=False)

@@ -20,7 +20,7 @@ from .. import audit
 from ..models import StaffMember, StaffSession, db, utcnow
 from ..web.limits import limiter
 from ..web.qr import qr_svg
-from .sessions import end_session, start_session
+from .sessions import end_session, signed_in_context, start_session
 from .totp import (
     in_fours,
     matching_step,
@@ -30,6 +30,7 @@ from .totp import (
 )
 
 bp = Blueprint("two_step", __name__, url_prefix="/staff/two-step")
+bp.context_processor(signed_in_context)
 ViewResult = str | Response | tuple[str, int]
 
 PENDING = "two_step_pending"

@@ -41,9 +41,10 @@ from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
 from .accounts import find_staff, password_matches
-from .sessions import end_session, start_session
+from .sessions import end_session, signed_in_context, start_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp.context_processor(signed_in_context)
 ViewResult = str | Response | tuple[str, int]
 
 
