@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, bindparam, literal_column, select, union_all
 
 from .content import pack
 from .models import (
@@ -96,6 +97,52 @@ def find_by_code(typed: str) -> Discussion | None:
     if len(code) != CODE_LENGTH:
         return None
     return db.session.scalar(select(Discussion).where(Discussion.code == code))
+
+
+# The four kinds of walkthrough answer in one statement, built once: a row is (kind, id, value).
+_WALKTHROUGH_ANSWERS: CompoundSelect[Any] = union_all(
+    select(literal_column("'asked'"), QuestionToAsk.question_id, literal_column("''")).where(
+        QuestionToAsk.discussion_id == bindparam("discussion")
+    ),
+    select(literal_column("'rating'"), ValueRating.statement_id, ValueRating.rating).where(
+        ValueRating.discussion_id == bindparam("discussion")
+    ),
+    select(literal_column("'concern'"), RiskConcern.risk_id, literal_column("''")).where(
+        RiskConcern.discussion_id == bindparam("discussion")
+    ),
+    select(literal_column("'ready'"), ReadinessAnswer.item_id, ReadinessAnswer.answer).where(
+        ReadinessAnswer.discussion_id == bindparam("discussion"),
+        ReadinessAnswer.phase == "walkthrough",
+    ),
+)
+
+
+def walkthrough_answers(discussion: Discussion) -> dict[str, object]:
+    """The patient's walkthrough answers in one query rather than one per kind of answer."""
+    rows = db.session.execute(_WALKTHROUGH_ANSWERS, {"discussion": discussion.id}).all()
+    asked: set[str] = set()
+    ratings: dict[str, str] = {}
+    concerns: set[str] = set()
+    readiness: dict[str, str] = {}
+    for what, key, value in rows:
+        if what == "asked":
+            asked.add(key)
+        elif what == "rating":
+            ratings[key] = value
+        elif what == "concern":
+            concerns.add(key)
+        else:
+            readiness[key] = value
+    return {
+        "asked": asked,
+        "ratings": ratings,
+        "concerns": concerns,
+        "readiness": readiness,
+        "values_note": discussion.values_note,
+        "new_question": discussion.draft_question,
+        "leaning": discussion.leaning,
+        "leaning_reason": discussion.leaning_reason,
+    }
 
 
 def is_expired(discussion: Discussion) -> bool:
@@ -203,6 +250,11 @@ def readiness_score(
 ) -> int | None:
     """SURE score (yes = 1), or None until every item is answered."""
     answers = {a.item_id: a.answer for a in discussion.readiness_answers if a.phase == phase}
+    return score_of(answers, item_ids)
+
+
+def score_of(answers: dict[str, str], item_ids: tuple[str, ...]) -> int | None:
+    """SURE score of answers already loaded (item id -> "yes"/"no"), or None until all given."""
     if any(item_id not in answers for item_id in item_ids):
         return None
     return sum(answers[item_id] == "yes" for item_id in item_ids)

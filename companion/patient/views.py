@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -46,9 +48,11 @@ from ..web.limits import (
     resume_code_key,
     wrong_code,
 )
-from . import answers
+from ..web.security import csp_nonce
+from . import answers, page_cache
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
+bp.record_once(lambda state: page_cache.init_app(state.app))
 
 ViewResult = str | BaseResponse | tuple[str, int]
 
@@ -286,18 +290,7 @@ def continue_discussion(token: str) -> ViewResult:
 
 
 def current_answers(discussion: Discussion) -> dict[str, Any]:
-    return {
-        "asked": {q.question_id for q in discussion.questions_to_ask},
-        "ratings": {r.statement_id: r.rating for r in discussion.value_ratings},
-        "concerns": {c.risk_id for c in discussion.risk_concerns},
-        "readiness": {
-            a.item_id: a.answer for a in discussion.readiness_answers if a.phase == "walkthrough"
-        },
-        "values_note": discussion.values_note,
-        "new_question": discussion.draft_question,
-        "leaning": discussion.leaning,
-        "leaning_reason": discussion.leaning_reason,
-    }
+    return discussions.walkthrough_answers(discussion)
 
 
 def typed_answers(step: Step, form: Any, stored: dict[str, Any]) -> dict[str, Any]:
@@ -320,6 +313,25 @@ def typed_answers(step: Step, form: Any, stored: dict[str, Any]) -> dict[str, An
         }
     answers["new_question"] = form.get("new_question", stored["new_question"])
     return answers
+
+
+def step_parts(pack: ContentPack, number: int) -> dict[str, Markup]:
+    """A step's text and sources, rendered once per (pack, content version, language, step) and
+    kept for the life of the worker: they hold nothing of a patient or of a request."""
+    key = (pack.id, pack.content_version, current_language().code, number)
+    kept: dict[tuple[str, str, str, int], dict[str, Markup]] = current_app.extensions.setdefault(
+        "companion.step_parts", {}
+    )
+    parts = kept.get(key)
+    if parts is None:
+        macros = current_app.jinja_env.get_template("walkthrough/step_parts.html").module
+        step = pack.steps[number - 1]
+        parts = kept[key] = {
+            # A macro's result is already Markup: the environment autoescapes.
+            "text": macros.text(pack, step),  # type: ignore[attr-defined]
+            "references": macros.references(pack, step),  # type: ignore[attr-defined]
+        }
+    return parts
 
 
 def coming_from_review() -> bool:
@@ -373,32 +385,90 @@ def step(token: str, number: int) -> ViewResult:
                 return redirect(url_for(".review", token=token))
             return redirect(url_for(".step", token=token, number=number + 1))
     discussions.show_page(discussion, step.id)
-    shown = current_answers(discussion)
+    stored = shown = current_answers(discussion)
     if request.form:
         # Show what was typed, not what is stored: a refused input can be corrected in place,
         # and a form that came back unsent (token expired) shows every answer as it was left.
         shown = typed_answers(step, request.form, shown)
     score = None
     if step.type == "readiness":
-        score = discussions.readiness_score(discussion, tuple(i.id for i in step.items))
+        score = discussions.score_of(stored["readiness"], tuple(i.id for i in step.items))
     notices = get_flashed_messages(category_filter=["question"])
-    return render_template(
-        "walkthrough/step.html",
+    just_started = request.args.get("started") == "1"
+    context: dict[str, Any] = dict(
         pack=pack,
-        discussion=discussion,
         step=step,
+        parts=step_parts(pack, number),
         number=number,
         total=len(pack.steps),
-        answers=shown,
-        errors=errors,
         score=score,
+        from_review=from_review,
         number_of={s.id: n for n, s in enumerate(pack.steps, start=1)},
         not_sure=NOT_SURE,
-        just_started=request.args.get("started") == "1",
+    )
+    locked = session.get(PATIENT_MODE)
+    if (
+        request.method == "GET"
+        and step.type in page_cache.KEPT_STEP_TYPES
+        and not request.form
+        and not just_started
+        and not notices
+        and not g.get("form_not_saved")
+        and locked in (None, token)
+        and not (step.type == "own_questions" and discussion.patient_questions)
+    ):
+        # Nothing of this patient but their answers: the kept page, with those put in.
+        def render_kept() -> str:
+            return render_template(
+                "walkthrough/step.html",
+                **context,
+                discussion=KeptDiscussion(token=page_cache.TOKEN),
+                answers=page_cache.blank_answers(),
+                errors={},
+                just_started=False,
+                code="",
+                notice=None,
+                cspNonce=page_cache.NONCE,
+                patient_home_url=url_for(".continue_discussion", token=page_cache.TOKEN)
+                if locked
+                else None,
+            )
+
+        return page_cache.step_page(
+            (
+                current_language().code,
+                number,
+                current_text_size(),
+                bool(locked),
+                from_review,
+                score,
+            ),
+            pack,
+            step,
+            shown,
+            token=token,
+            csrf_token=generate_csrf(),
+            nonce=csp_nonce(),
+            render=render_kept,
+        )
+    return render_template(
+        "walkthrough/step.html",
+        **context,
+        discussion=discussion,
+        answers=shown,
+        errors=errors,
+        just_started=just_started,
         code=discussions.format_code(discussion.code),
-        from_review=from_review,
         notice=notices[-1] if notices and step.type == "own_questions" else None,
     ), (400 if errors else 200)
+
+
+@dataclass(frozen=True)
+class KeptDiscussion:
+    """What a kept step page may know of a discussion: a marker for its link, no questions."""
+
+    token: str
+    patient_questions: tuple[()] = ()
 
 
 def own_questions_url(token: str, pack: ContentPack) -> str:
