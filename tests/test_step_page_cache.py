@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import select
 
 from companion.models import Discussion, db
+from companion.patient import page_cache
 from tests.support.database import make_app
 from tests.support.pages import check_page
 from tests.support.walkthrough import PatientLink, pack, url
@@ -170,3 +173,55 @@ def test_nothing_of_one_patient_reaches_another_patients_page(database: str) -> 
     assert "<b>bold</b>" not in alice_page
     assert checked(alice_page) == {f"concern-{risks[0]}", f"rating-{values.statements[0].id}-a-lot"}
     assert not checked(seen["bob"][-1][0])
+
+
+def normalised(html: str) -> str:
+    """A page with this request's nonce and CSRF token blanked: all else must match exactly."""
+    html = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value=""', html)
+    return re.sub(r'nonce="[^"]+"', 'nonce=""', html)
+
+
+def test_every_kept_step_page_is_the_page_rendered_in_full(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every step, answered, in a left-to-right and a right-to-left language, at a larger text
+    size and opened from the review page: the kept page with the answers put in is, byte for
+    byte, the page the template renders in full."""
+    app = make_app(database, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    link = start(client)
+    the_pack = pack()
+    values = the_pack.step_of_type("values")
+    readiness = the_pack.step_of_type("readiness")
+    save_values(
+        client,
+        link,
+        values_note="Tea & <cake>, \"quoted\"",
+        concern=[risk.id for risk in the_pack.risks[:2]],
+        **{f"rating-{s.id}": "a-little" for s in values.statements[:2]},
+    )
+    save(client, link.step(type="leaning"), leaning=the_pack.options[-1].id, leaning_reason="x'y")
+    save(
+        client,
+        link.step(type="readiness"),
+        **{f"ready-{item.id}": "yes" for item in readiness.items[:-1]},
+        **{f"ready-{readiness.items[-1].id}": "no"},
+    )
+    for number, step in enumerate(the_pack.steps, start=1):
+        if step.question is not None and number % 2:
+            save(client, link.step(number), ask="yes")
+
+    addresses = [link.step(n) for n in range(1, len(the_pack.steps) + 1)]
+    addresses += [link.in_language("ar").step(n) for n in range(1, len(the_pack.steps) + 1)]
+    addresses += [address + "?from=review" for address in addresses[:3]]
+    client.set_cookie("text_size", "2")
+    kept = {}
+    for address in addresses:
+        lang = "ar" if "/ar/" in address else "en"
+        page(client, address, lang)  # the first is rendered and kept
+        kept[address] = page(client, address, lang)[0]
+    monkeypatch.setattr(page_cache, "KEPT_STEP_TYPES", frozenset())
+    for address in addresses:
+        lang = "ar" if "/ar/" in address else "en"
+        in_full = page(client, address, lang)[0]
+        assert normalised(kept[address]) == normalised(in_full), address
