@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
@@ -196,7 +195,7 @@ def test_every_kept_step_page_is_the_page_rendered_in_full(
     save_values(
         client,
         link,
-        values_note="Tea & <cake>, \"quoted\"",
+        values_note='Tea & <cake>, "quoted"',
         concern=[risk.id for risk in the_pack.risks[:2]],
         **{f"rating-{s.id}": "a-little" for s in values.statements[:2]},
     )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, session
 from flask_login import LoginManager, current_user, login_user, logout_user
