@@ -7,13 +7,16 @@ and logs are read, copied and kept by more people than the database is.
 from __future__ import annotations
 
 import os
-import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import gunicorn.http.wsgi
 from gunicorn.glogging import Logger
 
-PATIENT_LINK = re.compile(r"/w/[^/?#\s\"]+")
+# The app's own definition of a patient link in a path, so both servers' logs hide the same thing.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from companion.web.logs import LINK_SHOWN_AS, PATIENT_LINK
 
 
 class RedactingLogger(Logger):
@@ -21,7 +24,7 @@ class RedactingLogger(Logger):
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         for key in ("r", "U", "f", "{raw_uri}e"):
             if isinstance(atoms.get(key), str):
-                atoms[key] = PATIENT_LINK.sub("/w/[link]", atoms[key])
+                atoms[key] = PATIENT_LINK.sub(LINK_SHOWN_AS, atoms[key])
         return atoms
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import sys
 import time
@@ -22,6 +23,10 @@ from typing import Any
 from flask import Flask, Response, g, request, request_finished, request_started
 
 LOG = logging.getLogger("companion.requests")
+# A patient's link in a path written by a server's access log (gunicorn's, deploy/gunicorn.conf.py,
+# and the development server's that `make run` starts): the link is a key to their answers.
+PATIENT_LINK = re.compile(r"/w/[^/?#\s\"]+")
+LINK_SHOWN_AS = "/w/[link]"
 ROOT = Path(__file__).resolve().parents[2]
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
@@ -103,7 +108,23 @@ class App(Flask):
         unhandled(exc_info)
 
 
+class WithoutPatientLinks(logging.Filter):
+    """The development server logs each request's path: the link goes out before it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = PATIENT_LINK.sub(LINK_SHOWN_AS, str(record.msg))
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                PATIENT_LINK.sub(LINK_SHOWN_AS, arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
 def init_app(app: Flask) -> None:
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, WithoutPatientLinks) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(WithoutPatientLinks())
     if not any(isinstance(h.formatter, JsonLines) for h in LOG.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonLines())
