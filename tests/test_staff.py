@@ -16,7 +16,10 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from app import create_app
+from companion import discussions
+from companion.content import pack_shown
 from companion.models import AuditEvent, Discussion, StaffMember, StaffSession, db
+from companion.record import entries
 from companion.staff import accounts
 from companion.staff.accounts import add_staff, password_problem
 from companion.web.kiosk import PATIENT_SEEN
@@ -599,6 +602,32 @@ def test_two_people_editing_at_once_never_overwrite_each_other_silently(app: Fla
     # Saving again from the conflict page is a deliberate choice, and it is applied.
     resend = record_form(doctor, discussion_id) | {"next_steps": "Doctor: see in clinic"}
     assert doctor.post(f"/staff/discussions/{discussion_id}", data=resend).status_code == 302
+
+
+def test_two_saves_read_at_the_same_moment_cannot_both_be_applied(app: Flask) -> None:
+    """Both read version 0 before either wrote: the first is applied, the second is shown as a
+    conflict with what the first saved, and nothing of the second reaches the record."""
+    with app.app_context():
+        discussion_id = discussions.start_discussion("htg492", "en", link_days=1).id
+        db.session.commit()
+    with app.app_context():  # the nurse's save, read first
+        nurse_copy = db.session.get(Discussion, discussion_id)
+        assert nurse_copy is not None and nurse_copy.record_version == 0
+        pack = pack_shown(nurse_copy.procedure, nurse_copy.content_version)
+        with app.app_context():  # the doctor's, at the same moment, committed first
+            doctor_copy = db.session.get(Discussion, discussion_id)
+            assert doctor_copy is not None
+            first = entries.save(doctor_copy, pack, {"next_steps": "Doctor: see in clinic"}, 0)
+            assert first.changed == ["next_steps"] and not first.conflicts
+            db.session.commit()
+        second = entries.save(nurse_copy, pack, {"next_steps": "Nurse: book echo"}, 0)
+        assert second.changed == []
+        assert second.conflicts["next_steps"] == ("Doctor: see in clinic", "Nurse: book echo")
+        db.session.commit()
+    with app.app_context():
+        stored = db.session.get(Discussion, discussion_id)
+        assert stored is not None
+        assert (stored.next_steps, stored.record_version) == ("Doctor: see in clinic", 1)
 
 
 def test_autosave_answers_with_the_new_version_and_reports_a_conflict(app: Flask) -> None:

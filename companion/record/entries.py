@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
 from ..content import ContentPack
 from ..discussions import has_forbidden_characters
-from ..models import Amendment, AuditEvent, Discussion, StaffMember, utcnow
+from ..models import Amendment, AuditEvent, Discussion, StaffMember, db, utcnow
 from ..web import free_text
 from . import fields as defs
 from .fields import TEXT_LIMIT
@@ -72,11 +75,34 @@ def save(
         return result
     if result.errors:
         return result
-    result.changed = [name for name in stored if stored[name] != values[name]]
-    if result.changed:
-        defs.apply(discussion, all_fields, {name: values[name] for name in result.changed})
-        discussion.record_version += 1
+    changed = [name for name in stored if stored[name] != values[name]]
+    if changed and not claim_next_version(discussion, based_on):
+        # Another save was committed after this record was read: show what it saved instead.
+        db.session.expire_all()
+        stored = {name: f.read(discussion) for name, f in all_fields.items()}
+        result.conflicts = {
+            name: (stored[name], values[name]) for name in stored if stored[name] != values[name]
+        }
+        return result
+    if changed:
+        defs.apply(discussion, all_fields, {name: values[name] for name in changed})
+    result.changed = changed
     return result
+
+
+def claim_next_version(discussion: Discussion, based_on: int) -> bool:
+    """Count this save in the database, only if no other save came first. The check and the count
+    are one statement, so two saves at once cannot both pass a check made before either wrote."""
+    claimed = db.session.execute(
+        update(Discussion)
+        .where(Discussion.id == discussion.id, Discussion.record_version == based_on)
+        .values(record_version=based_on + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(discussion, "record_version", based_on + 1)
+    return True
 
 
 def labels(discussion: Discussion, pack: ContentPack, names: list[str]) -> str:
