@@ -79,26 +79,23 @@ def blank_answers() -> dict[str, Any]:
 
 def _checked(page: str, step: Step, answers: dict[str, Any]) -> str:
     """Tick the patient's radio buttons and checkboxes in a kept page (ids from the pack)."""
-    needles: list[str] = []
+    chosen: dict[str, str] = {}  # radio group name -> the value chosen
     if step.type == "values":
-        for statement in step.statements:
-            rating = answers["ratings"].get(statement.id)
-            if rating is not None:
-                name = f"rating-{statement.id}"
-                needles.append(f'id="{name}-{rating}" name="{name}" type="radio" value="{rating}"')
+        chosen |= {f"rating-{s.id}": answers["ratings"].get(s.id) for s in step.statements}
+    if step.type == "leaning":
+        chosen["leaning"] = answers["leaning"]
+    if step.type == "readiness":
+        chosen |= {f"ready-{i.id}": answers["readiness"].get(i.id) for i in step.items}
+    needles = [
+        f'id="{name}-{value}" name="{name}" type="radio" value="{value}"'
+        for name, value in chosen.items()
+        if value
+    ]
+    if step.type == "values":
         needles += [
             f'id="concern-{risk}" name="concern" type="checkbox" value="{risk}"'
             for risk in answers["concerns"]
         ]
-    if step.type == "leaning" and answers["leaning"]:
-        leaning = answers["leaning"]
-        needles.append(f'id="leaning-{leaning}" name="leaning" type="radio" value="{leaning}"')
-    if step.type == "readiness":
-        for item in step.items:
-            answer = answers["readiness"].get(item.id)
-            if answer is not None:
-                name = f"ready-{item.id}"
-                needles.append(f'id="{name}-{answer}" name="{name}" type="radio" value="{answer}"')
     if step.question is not None and step.question.id in answers["asked"]:
         needles.append('id="ask" name="ask" type="checkbox" value="yes"')
     for needle in needles:
