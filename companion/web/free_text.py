@@ -81,10 +81,15 @@ def for_print() -> Iterator[None]:
         g.free_text_for_print = previous
 
 
+def for_the_pdf() -> bool:
+    """Whether the HTML being made is for the PDF renderer (inside for_print())."""
+    return bool(g.get("free_text_for_print", False))
+
+
 def isolated(text: object, lang: str | None = None, css_class: str | None = None) -> Markup:
     """The text, escaped, in an element of its own whose direction comes from the text itself."""
     value = "" if text is None else str(text)
-    way = direction(value) if g.get("free_text_for_print", False) else "auto"
+    way = direction(value) if for_the_pdf() else "auto"
     attributes = f' dir="{way}"'
     if lang:
         attributes += f' lang="{escape(lang)}"'
@@ -95,3 +100,4 @@ def isolated(text: object, lang: str | None = None, css_class: str | None = None
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["isolated"] = isolated
+    app.jinja_env.globals["for_the_pdf"] = for_the_pdf
