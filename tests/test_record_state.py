@@ -200,7 +200,11 @@ class RecordMachine(RuleBasedStateMachine):
                 assert not staff, f"{name} amended but not marked"
                 continue
             definition = self.fields[name]
-            for before, note in zip(befores, notes[name], strict=True):
+            # A field shown in two places (the clinician's copy gives the decision at the top and
+            # in its section) carries all its amendments in each: the notes, place by place.
+            places, left_over = divmod(len(notes[name]), len(befores))
+            assert places >= 1 and left_over == 0, (name, befores, notes[name])
+            for before, note in zip(befores * places, notes[name], strict=True):
                 was = (
                     staff_shows(definition, before) if staff else patient_shows(definition, before)
                 )
