@@ -372,6 +372,10 @@ def measure() -> dict[str, Any]:
         with gunicorn("bench.hello_app:app", {}) as (port, _):
             hello = load(port, lambda c, i: lambda: c.request("GET", "/")[0])
         with gunicorn("app:create_app()", env) as (port, master):
+            # The app's floor: a redirect through every request hook (host check, limits, CSP
+            # nonce and headers, request log, commit), with no page, query or session behind it.
+            english = {"Accept-Language": "en"}
+            front_door = load(port, lambda c, i: lambda: c.request("GET", "/", headers=english)[0])
             staff = sign_in(port, key)
             started = start_discussions(staff, max(SETTINGS.clients, len(SETTINGS.pdf_languages)))
             tokens = [token for _, token in started]
@@ -411,6 +415,7 @@ def measure() -> dict[str, Any]:
         pdf = pdf_render_times(env)
     return {
         "hello": hello,
+        "front_door": front_door,
         "pages": pages,
         "saves": saves,
         "pdf_download": {
@@ -437,6 +442,7 @@ def report(r: dict[str, Any]) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, row in (
         ("bare Flask hello world (baseline)", hello),
+        ("the app's front door: a redirect, every request hook, no page", r["front_door"]),
         ("walkthrough page (step 3)", pages),
         ("autosave (one answer saved)", saves),
     ):

@@ -19,8 +19,12 @@ _SUITE_STARTED = time.time()
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Keep the whole suite's wall time in pytest's cache, where `make bench` reports it."""
     config = session.config
-    if hasattr(config, "workerinput") or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
-        return  # an xdist worker, or a run of chosen tests only
+    if (
+        hasattr(config, "workerinput")
+        or config.args_source != pytest.Config.ArgsSource.TESTPATHS
+        or config.getoption("markexpr")
+    ):
+        return  # an xdist worker, or a run of chosen tests only (`make check` chooses by marker)
     if getattr(config, "cache", None) is None or exitstatus != 0:
         return
     config.cache.set(
