@@ -66,9 +66,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, int]]:
-    """Serve app under gunicorn; yield (port, master pid)."""
+def gunicorn(app: str, env: dict[str, str], log: Path) -> Iterator[tuple[int, int]]:
+    """Serve app under gunicorn; yield (port, master pid). The app's request log (a line per
+    request, as in production) goes to a file, not between the bench's tables."""
     port = free_port()
+    output = log.open("ab")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -84,6 +86,8 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, int]]:
         ],
         cwd=ROOT,
         env={**os.environ, **env},
+        stdout=output,
+        stderr=output,
     )
     try:
         deadline = time.monotonic() + 30
@@ -92,12 +96,16 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, int]]:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
+                if process.poll() is not None:
+                    tail = log.read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"gunicorn {app} did not start:\n{tail}") from None
                 time.sleep(0.1)
         time.sleep(1.0)  # let both workers finish booting
         yield port, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
+        output.close()
 
 
 class Client:
@@ -369,9 +377,10 @@ def measure() -> dict[str, Any]:
             "PDF_CACHE_DIR": str(Path(tmp) / "pdf-cache"),
         }
         key = prepare_database(env, database)
-        with gunicorn("bench.hello_app:app", {}) as (port, _):
+        log = Path(tmp) / "gunicorn.log"
+        with gunicorn("bench.hello_app:app", {}, log) as (port, _):
             hello = load(port, lambda c, i: lambda: c.request("GET", "/")[0])
-        with gunicorn("app:create_app()", env) as (port, master):
+        with gunicorn("app:create_app()", env, log) as (port, master):
             # The app's floor: a redirect through every request hook (host check, limits, CSP
             # nonce and headers, request log, commit), with no page, query or session behind it.
             english = {"Accept-Language": "en"}
