@@ -44,6 +44,7 @@ def session_cookie(client: FlaskClient) -> str:
     return f"session={cookie.value}"
 
 
+@pytest.mark.slow
 @sqlite_only
 @pytest.mark.parametrize(("language", "label"), LABELS)
 def test_both_copies_download_for_a_label_in_any_script(

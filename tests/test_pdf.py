@@ -96,6 +96,7 @@ def translated(lang: str, msgid: str) -> str:
         return str(read_po(f)[msgid].string)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("copy", ["clinician", "patient"])
 @pytest.mark.parametrize("lang", CODES)
 def test_each_copy_in_each_language(app: Flask, lang: str, copy: str) -> None:

@@ -62,6 +62,7 @@ def shown_content(pack: ContentPack, copy: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES, ids=[lang["code"] for lang in LANGUAGES])
 def test_every_content_string_renders_as_typed_in_both_copies(
     app: Flask, language: dict[str, str]
