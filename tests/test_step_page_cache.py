@@ -7,6 +7,7 @@ and nothing of one patient (typed text, link, code, CSRF token, nonce) may reach
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from flask import Flask
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from companion.models import Discussion, db
 from companion.patient import page_cache
+from companion.web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from tests.support.database import make_app
 from tests.support.pages import check_page
 from tests.support.walkthrough import PatientLink, pack, url
@@ -214,13 +216,26 @@ def test_every_kept_step_page_is_the_page_rendered_in_full(
     addresses += [link.in_language("ar").step(n) for n in range(1, len(the_pack.steps) + 1)]
     addresses += [address + "?from=review" for address in addresses[:3]]
     client.set_cookie("text_size", "2")
-    kept = {}
-    for address in addresses:
-        lang = "ar" if "/ar/" in address else "en"
-        page(client, address, lang)  # the first is rendered and kept
-        kept[address] = page(client, address, lang)[0]
+
+    def every_page(handed_over: bool) -> dict[str, str]:
+        """Each address twice (the first render is kept), on a tablet handed over or not."""
+        with client.session_transaction() as session:
+            session.pop(PATIENT_MODE, None)
+            if handed_over:
+                session[PATIENT_MODE], session[PATIENT_SEEN] = link.token, time.time()
+        pages = {}
+        for address in addresses:
+            lang = "ar" if "/ar/" in address else "en"
+            page(client, address, lang)
+            pages[address] = page(client, address, lang)[0]
+        return pages
+
+    kept = {handed_over: every_page(handed_over) for handed_over in (False, True)}
+    assert "Give the tablet back" not in kept[False][addresses[0]]
+    assert "Give the tablet back" in kept[True][addresses[0]]
     monkeypatch.setattr(page_cache, "KEPT_STEP_TYPES", frozenset())
-    for address in addresses:
-        lang = "ar" if "/ar/" in address else "en"
-        in_full = page(client, address, lang)[0]
-        assert normalised(kept[address]) == normalised(in_full), address
+    for handed_over in (False, True):
+        in_full = every_page(handed_over)
+        for address in addresses:
+            shown = normalised(kept[handed_over][address])
+            assert shown == normalised(in_full[address]), (address, handed_over)
