@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.support.browser import Tablet
 from tests.support.database import sqlite_only
-from tests.support.walkthrough import PatientLink, steps, with_question
+from tests.support.walkthrough import steps, with_question
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, sqlite_only]
@@ -43,11 +43,10 @@ def test_whole_walkthrough_at_tablet_size(
     assert urlsplit(page.url).path == f"/{lang}/"
     expect(page.locator(f"#language-{lang}")).to_be_checked()
     tablet.look(f"{lang}-01-start", lang=lang)
-    page.locator(".nhsuk-button[type=submit]").click()
+    link = tablet.start_guide()
 
     code = page.locator(".app-code-notice .app-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
-    link = PatientLink.from_url(page.url)
     total = str(len(steps()))
 
     # The steps before "what matters" one after another, marking two questions to ask.
@@ -178,8 +177,7 @@ def test_works_without_javascript(browser: Browser, live_server: str, lang: str)
     tablet = Tablet(browser, live_server, locale=lang, js=False)
     page = tablet.page
     page.goto(live_server + f"/{lang}/")
-    page.locator(".nhsuk-button[type=submit]").click()
-    link = PatientLink.from_url(page.url)
+    link = tablet.start_guide()
     question = next(n for n, step in enumerate(steps(), start=1) if step.question)
     page.goto(link.step(question))
     page.locator("label[for=ask]").click()
@@ -219,9 +217,9 @@ def test_other_screen_sizes(
     tablet = Tablet(browser, live_server, locale=lang, viewport=viewport)
     page = tablet.page
     page.goto(live_server + f"/{lang}/")
-    page.locator(".nhsuk-button[type=submit]").click()
+    link = tablet.start_guide()
     tablet.look(f"{lang}-{name}-step-1", lang=lang)
-    page.goto(PatientLink.from_url(page.url).step(type="values"))
+    page.goto(link.step(type="values"))
     tablet.look(f"{lang}-{name}-values", lang=lang)
     tablet.close()
 
@@ -282,7 +280,7 @@ def test_read_aloud_is_offered_only_with_a_voice_for_the_language(
     page = tablet.page
     page.add_init_script(FAKE_SPEECH % json.dumps(voices))
     page.goto(live_server + f"/{lang}/")
-    page.locator(".nhsuk-button[type=submit]").click()
+    tablet.start_guide()
     page.wait_for_url("**/step/1?started=1")  # the first step, whatever it is
     button = page.locator("[data-read-aloud]")
     missing = page.locator("[data-read-aloud-missing]")
@@ -353,9 +351,8 @@ def test_each_language_walks_the_main_steps(
     page.goto(live_server + "/")
     assert urlsplit(page.url).path == f"/{code}/"
     look("start")
-    page.locator(".nhsuk-button[type=submit]").click()
+    link = tablet.start_guide()
     page.wait_for_url("**/step/1?started=1")
-    link = PatientLink.from_url(page.url)
     look("step-1")
     page.goto(link.step(id="risks"))
     page.locator("label[for=ask]").click()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from companion.models import db
 from companion.staff.accounts import add_staff
@@ -47,11 +47,6 @@ def clinician_server(database: str) -> Iterator[tuple[Flask, str]]:
         yield app, url
 
 
-def continue_(page: Page) -> None:
-    with page.expect_navigation():
-        page.locator(".app-step-actions button[value=continue]").click()
-
-
 def test_stop_on_step_3_resume_with_the_code_land_on_step_3_and_3_are_seen(
     browser: Browser,
     served: tuple[Flask, str],
@@ -60,10 +55,9 @@ def test_stop_on_step_3_resume_with_the_code_land_on_step_3_and_3_are_seen(
     patient = Tablet(browser, url, locale="en-GB")
     page = patient.page
     page.goto(url + "/en/")
-    with page.expect_navigation():
-        page.locator("main .nhsuk-button[type=submit]").click()
-    continue_(page)
-    continue_(page)
+    patient.start_guide()
+    patient.continue_()
+    patient.continue_()
     third = page.url
     caption = page.locator(".app-progress-caption").inner_text()
     with page.expect_navigation():
@@ -170,8 +164,7 @@ def test_wrong_codes_in_one_browser_never_lock_out_another_on_the_ward(
     _app, url = served
     owner = Tablet(browser, url, locale="en-GB")
     owner.page.goto(url + "/en/")
-    with owner.page.expect_navigation():
-        owner.page.locator("main .nhsuk-button[type=submit]").click()
+    owner.start_guide()
     code = owner.page.locator(".app-code-notice .app-code").inner_text().strip()
     owner.close()
 
@@ -207,10 +200,8 @@ def test_the_review_page_prints_without_the_code_and_the_questions_page_prints(
     tablet = Tablet(browser, url, locale="ur")
     page = tablet.page
     page.goto(url + "/ur/")
-    with page.expect_navigation():
-        page.locator("main .nhsuk-button[type=submit]").click()
+    link = tablet.start_guide()
     code = page.locator(".app-code-notice .app-code").inner_text().strip()
-    link = PatientLink.from_url(page.url)
     page.goto(link.step(type="own_questions"))
     page.locator("#new_question").fill("کیا مجھے درد ہوگا؟")
     with page.expect_navigation():
@@ -271,9 +262,7 @@ def test_every_page_at_320_px_and_200_percent_zoom(
     page.goto(url + f"/{lang}/")
     tablet.look(f"{name}-01-start", lang=lang)
     menu_stays_on_screen(tablet, f"{name}-01-start", lang)
-    with page.expect_navigation():
-        page.locator("main .nhsuk-button[type=submit]").click()
-    link = PatientLink.from_url(page.url)
+    link = tablet.start_guide()
     tablet.look(f"{name}-02-step-1", lang=lang)
     header = page.locator(".app-header__name").bounding_box()
     assert header is not None and header["x"] >= 0 and header["x"] + header["width"] <= 400

@@ -30,6 +30,7 @@ from playwright.sync_api import (
 from tests.support import database
 from tests.support.database import make_app, serve
 from tests.support.staff import NURSE, add_staff_with_authenticator, authenticator_code
+from tests.support.walkthrough import PatientLink
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHOTS = ROOT / "test-results" / "screenshots"
@@ -140,6 +141,12 @@ class Tablet:
             page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         assert self.foreign == [], f"requests to other hosts: {self.foreign}"
         assert self.csp_violations == [], f"{name}: {self.csp_violations}"
+
+    def start_guide(self) -> PatientLink:
+        """Press Start on the start page shown, as a patient does; their discussion's pages."""
+        with self.page.expect_navigation():
+            self.page.locator("main .nhsuk-button[type=submit]").click()
+        return PatientLink.from_url(self.page.url)
 
     def continue_(self) -> None:
         with self.page.expect_navigation():
