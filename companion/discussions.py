@@ -30,7 +30,6 @@ CODE_LENGTH = 8
 QUESTION_MAX_CHARS = 1000
 VALUES_NOTE_MAX_CHARS = 2000
 LEANING_REASON_MAX_CHARS = 2000
-VALUE_RATINGS = ("a-lot", "a-little", "not-much", "not-sure")
 READINESS_ANSWERS = ("yes", "no")
 
 

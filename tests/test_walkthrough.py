@@ -12,8 +12,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from companion.models import Discussion, PatientQuestion, db
+from companion.record.fields import VALUE_RATING
+from companion.record.summary import build
 from tests.support.pages import PageClient, text_of, textarea_value
-from tests.support.walkthrough import PatientLink, numbers_of, steps, url
+from tests.support.walkthrough import PatientLink, numbers_of, pack, steps, url
 
 TOTAL_STEPS = len(steps())
 LANGUAGES = yaml.safe_load(
@@ -219,6 +221,41 @@ def test_review_page_shows_everything_with_ways_to_change_it(pages: PageClient) 
     links = [a["href"] for a in page.select("main a")]
     for step_type in ("own_questions", "values", "readiness"):
         assert link.step(type=step_type, **FROM_REVIEW) in links, step_type
+
+
+def test_each_rating_reads_the_same_on_every_page_and_the_patients_record(
+    app: Flask, pages: PageClient
+) -> None:
+    """Urdu, each statement rated differently: the step's ticked label, the review page, the page
+    of questions to keep and the patient's copy of the record all say the same words."""
+    link = start(pages, "ur")
+    values = pack().step_of_type("values")
+    choices = [choice.value for choice in VALUE_RATING.choices]
+    rated = {s.id: choices[n % len(choices)] for n, s in enumerate(values.statements)}
+    pages.post(link.step(type="values"), {f"rating-{s}": r for s, r in rated.items()})
+
+    step = pages.get(link.step(type="values"), lang="ur")
+    on_step = [text_of(step, f"label[for=rating-{s}-{r}]") for s, r in rated.items()]
+    statements = {
+        legend.get_text(" ", strip=True)
+        for s in rated
+        if (legend := step.select_one(f"fieldset:has(input[name=rating-{s}]) legend"))
+    }
+    assert len(statements) == len(rated)
+    with app.test_request_context("/ur/"):
+        stored = db.session.scalars(select(Discussion)).one()
+        on_record = [rating for _text, rating in build(stored, pack(), "patient").values]
+    assert len(set(on_step)) == len(set(choices[: len(rated)]))
+    assert not set(on_step) & {c.staff for c in VALUE_RATING.choices}, "in Urdu, not English"
+    assert [str(r) for r in on_record] == on_step
+    for address in (link.review(), link.questions_to_print()):
+        page = pages.get(address, lang="ur")
+        shown = [
+            text_of(row, "dd")
+            for row in page.select(".nhsuk-summary-list__row")
+            if row.dt and row.dt.get_text(" ", strip=True) in statements
+        ]
+        assert shown == on_step, address
 
 
 # The review page's "Change" links say where they came from, so the step returns there.

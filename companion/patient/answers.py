@@ -15,6 +15,7 @@ from .. import discussions
 from ..content import ContentPack, Step
 from ..i18n import _
 from ..models import Discussion, PatientQuestion
+from ..record.fields import VALUE_RATING
 from ..web import free_text
 
 
@@ -70,7 +71,7 @@ def answer_step(
     if step.type == "values":
         for statement in step.statements:
             rating = form.get(f"rating-{statement.id}")
-            if rating in discussions.VALUE_RATINGS:
+            if rating in VALUE_RATING.values:
                 discussions.rate_value(discussion, statement.id, rating)
         known = {risk.id for risk in pack.risks}
         discussions.set_risk_concerns(discussion, set(form.getlist("concern")) & known)

@@ -35,6 +35,7 @@ from .. import discussions
 from ..content import NOT_SURE, ContentPack, Step, pack_shown, packs, versions_of
 from ..i18n import _, current_language, languages
 from ..models import Discussion, utcnow
+from ..record.fields import VALUE_RATING
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
@@ -52,6 +53,8 @@ from ..web.security import csp_nonce
 from . import answers, page_cache
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
+# The patient's ratings read by the step, the review and the questions page as the record does.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(value_rating=VALUE_RATING))
 bp.record_once(lambda state: page_cache.init_app(state.app))
 
 ViewResult = str | BaseResponse | tuple[str, int]
