@@ -23,6 +23,7 @@ ACTIONS = (
     "print",
     "finalise",
     "amend",
+    "changed-after-sign-off",
     "export",
     "purge",
     "two-step-set-up",

@@ -173,6 +173,9 @@ def finish(discussion: Discussion) -> None:
 def progress_words(discussion: Discussion, step_ids: list[str]) -> str:
     """Where the patient is, in words for the staff dashboard: the one definition of its states."""
     if discussion.finalised_at is not None:
+        if discussion.changes_after_sign_off:
+            # The team must hear of a change of mind after the record was signed.
+            return "Signed off; changed by the patient after sign-off"
         return "Signed off"
     finished = discussion.finished_at and f"Finished {discussion.finished_at:%d %b %H:%M}"
     if discussion.handed_back_at is not None:

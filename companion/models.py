@@ -78,6 +78,9 @@ class Discussion(Base):
     teach_back_say_no: Mapped[str] = mapped_column(Text, default="")
     teach_back_rating: Mapped[str] = mapped_column(String(16), default="")
     decision: Mapped[str] = mapped_column(String(32), default="")
+    # What the patient wants if the heart struggles during a PCI with no planned support device.
+    emergency_support: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    emergency_support_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
     written_information_given: Mapped[bool] = mapped_column(default=False)
     mdt_selected: Mapped[bool] = mapped_column(default=False)
@@ -86,11 +89,17 @@ class Discussion(Base):
     finalised_at: Mapped[dt.datetime | None]
     finalised_by: Mapped[str] = mapped_column(String(120), default="")
     finalised_role: Mapped[str] = mapped_column(String(32), default="")
+    # What was signed, frozen at sign-off (JSON, see record/signed.py): every copy of a signed
+    # record shows this, whatever the patient changes afterwards.
+    signed_snapshot: Mapped[str | None] = mapped_column(Text)
 
     step_visits: Mapped[list[StepVisit]] = relationship(cascade="all, delete-orphan")
     record_items: Mapped[list[RecordItem]] = relationship(cascade="all, delete-orphan")
     amendments: Mapped[list[Amendment]] = relationship(
         cascade="all, delete-orphan", order_by="Amendment.id"
+    )
+    changes_after_sign_off: Mapped[list[ChangeAfterSignOff]] = relationship(
+        cascade="all, delete-orphan", order_by="ChangeAfterSignOff.id"
     )
     questions_to_ask: Mapped[list[QuestionToAsk]] = relationship(cascade="all, delete-orphan")
     patient_questions: Mapped[list[PatientQuestion]] = relationship(
@@ -178,6 +187,8 @@ class ReadinessAnswer(Base):
     phase: Mapped[str] = mapped_column(String(16), default="walkthrough")
     item_id: Mapped[str] = mapped_column(String(64))
     answer: Mapped[str] = mapped_column(String(8))
+    # When this answer was last given: the record shows the latest readiness, never an older one.
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 @event.listens_for(Engine, "connect")
@@ -221,6 +232,42 @@ class Amendment(Base):
     before: Mapped[str] = mapped_column(Text)
     after: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class RecordEdit(Base):
+    """One field of the record as one save changed it, before sign-off: what it was based on lets
+    a later save that started from an older version tell its own changes from a colleague's."""
+
+    __tablename__ = "record_edit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    field: Mapped[str] = mapped_column(String(64))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(120))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ChangeAfterSignOff(Base):
+    """Something the patient changed in the guide after the record was signed off: kept beside
+    the signed record, never in it, so the team is told and the signature stays true."""
+
+    __tablename__ = "change_after_sign_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # What changed: "leaning", "leaning_reason", "asked", "own_question", "rating", "concern",
+    # "values_note" or "readiness"; item names which one (a question, statement or risk id).
+    kind: Mapped[str] = mapped_column(String(32))
+    item: Mapped[str] = mapped_column(String(64), default="")
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(16), default="")
 
 
 class Sealed(TypeDecorator[str]):

@@ -102,12 +102,12 @@ def test_saving_the_record_right_after_a_change_is_not_a_conflict_with_oneself(
         start_as_nurse(page, app, url)
         page.goto(page.url.removesuffix("/ready"))
         with page.expect_request(lambda r: r.headers.get("x-autosave") == "1"):
-            page.locator("label[for=decision-go-ahead]").click()
+            page.locator("label[for=decision-planned-pump]").click()
         page.locator("#next_steps").fill("Listed for Tuesday")
         with page.expect_navigation():
             page.get_by_role("button", name="Save the record").click()
         expect(page.locator(".app-conflict")).to_have_count(0)
         page.reload()
         expect(page.locator("#next_steps")).to_have_value("Listed for Tuesday")
-        expect(page.locator("#decision-go-ahead")).to_be_checked()
+        expect(page.locator("#decision-planned-pump")).to_be_checked()
         tablet.close()

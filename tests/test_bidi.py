@@ -20,7 +20,7 @@ from companion.record.summary import build
 from companion.web import free_text
 from tests.support.database import make_app, sqlite_only
 from tests.support.generated import EXAMPLES, RECORD_TEXT_FIELDS, start
-from tests.support.staff import add_staff_with_authenticator, sign_in
+from tests.support.staff import add_staff_with_authenticator, amend, sign_in, sign_off
 from tests.support.walkthrough import PatientLink
 
 # Refused before anything is stored, or drawn: once, on SQLite.
@@ -217,12 +217,9 @@ def test_an_amendment_with_hidden_characters_is_refused(staff: tuple[Flask, Flas
     app, client = staff
     created = client.post("/staff/discussions/new", data={"procedure": "htg492", "language": "en"})
     discussion_id = int(created.headers["Location"].split("/")[3])
-    client.post(f"/staff/discussions/{discussion_id}/finalise", data={"confirm": "yes"})
+    assert sign_off(client, discussion_id).status_code == 302
     for after, reason in [("Has\u202e questions", "typo"), ("Fine", "\u2067typo\u2069")]:
-        response = client.post(
-            f"/staff/discussions/{discussion_id}/amend",
-            data={"field": "next_steps", "next_steps": after, "reason": reason},
-        )
+        response = amend(client, discussion_id, "next_steps", after, reason)
         assert response.status_code == 400
         assert "change the order of the text" in response.get_data(as_text=True)
     with app.app_context():

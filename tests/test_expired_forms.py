@@ -177,14 +177,14 @@ def test_staff_typing_is_kept_and_stays_based_on_its_version(
         "csrf_token": token_on(page, "form[data-autosave]"),
         "version": version,
         "next_steps": "Ring the ward on Monday",
-        "decision": "go-ahead",
+        "decision": "planned-pump",
     }
     response = client.post(record_url, data=typed)
     assert response.status_code == 400
     page = check_page(response.get_data(as_text=True), "en")
     assert "Your answers have not been saved yet" in text_of(page, "[role=alert]")
     assert textarea_value(page.select_one("textarea#next_steps")) == "Ring the ward on Monday"
-    assert page.select_one("#decision-go-ahead").has_attr("checked")
+    assert page.select_one("#decision-planned-pump").has_attr("checked")
     assert page.select_one("form[data-autosave] input[name=version]")["value"] == version
     with app.app_context():
         discussion = db.session.scalar(db.select(Discussion))

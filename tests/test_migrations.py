@@ -83,3 +83,47 @@ def test_the_models_and_the_migrations_describe_the_same_tables(database: str) -
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
         db.engine.dispose()
     assert differences == [], "a model changed without a migration: flask db migrate"
+
+
+def test_a_decision_recorded_before_options_keeps_its_meaning(database: str) -> None:
+    """ "go-ahead" was recorded before the decision named the option: after the upgrade it still
+    reads as a decision to go ahead, with the option not recorded, on every copy."""
+    app = unmigrated_app(database)
+    now = dt.datetime(2026, 11, 20, 9, 30)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0006")
+        db.session.execute(
+            text(
+                "INSERT INTO discussion (id, token, code, procedure, language, started_by,"
+                " created_at, updated_at, expires_at, values_note, draft_question,"
+                " current_page, content_version, leaning, leaning_reason, record_version,"
+                " interpreter, interpreter_language, interpreter_id, supporter_present,"
+                " supporter_relationship, teach_back_pump, teach_back_risks, teach_back_say_no,"
+                " teach_back_rating, decision, next_steps, written_information_given,"
+                " mdt_selected, bcis_database, governance_informed, finalised_by,"
+                " finalised_role) VALUES (1, 'tok', 'ACDE3467', 'htg492', 'en', 'staff', :now,"
+                " :now, :later, '', '', '', '2.0.0', '', '', 3, '', '', '', '', '', '', '', '',"
+                " '', 'go-ahead', 'List for Tuesday', false, false, false, false, '', '')"
+            ),
+            {"now": now, "later": now + dt.timedelta(days=30)},
+        )
+        db.session.commit()
+        upgrade(directory=MIGRATIONS)
+        from companion.content import pack_shown
+        from companion.models import Discussion
+        from companion.record import fields
+        from companion.record.summary import build
+
+        discussion = db.session.get(Discussion, 1)
+        assert discussion is not None and discussion.emergency_support == ""
+        pack = pack_shown("htg492", "2.0.0")
+        with app.test_request_context("/"):
+            copy = build(discussion, pack, "clinician")
+        assert copy.entries["decision"].value == "Wants to go ahead (option not recorded)"
+        decision = fields.by_name(discussion, pack)["decision"]
+        offered = [
+            v for v, _label, _a in fields.vocabulary_options(decision.vocabulary, "go-ahead")
+        ]
+        assert "go-ahead" in offered, "still shown where it is the value, so it is not lost"
+        db.session.remove()
+        db.engine.dispose()

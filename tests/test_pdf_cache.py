@@ -12,7 +12,7 @@ import pytest
 from companion.models import Discussion, db
 from companion.record import pdf, pdf_cache
 from tests.support.pdf import pdf_text
-from tests.support.staff import record_form, signed_in_with_discussion
+from tests.support.staff import amend, record_form, sign_off, signed_in_with_discussion
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_a_repeat_download_is_not_rendered_again_and_a_changed_record_is(
     assert patient.data != first.data and len(renders) == 2
 
     data = record_form(client, discussion_id) | {
-        "decision": "go-ahead",
+        "decision": "planned-pump",
         "next_steps": "List for Tuesday",
     }
     assert client.post(f"/staff/discussions/{discussion_id}", data=data).status_code == 302
@@ -55,17 +55,13 @@ def test_a_repeat_download_is_not_rendered_again_and_a_changed_record_is(
     assert len(renders) == 3 and "List for Tuesday" in pdf_text(saved.data)
     assert "List for Tuesday" not in pdf_text(first.data)
 
-    signed = client.post(f"/staff/discussions/{discussion_id}/finalise", data={"confirm": "yes"})
+    signed = sign_off(client, discussion_id)
     assert signed.status_code == 302
     final = client.get(url)
     assert len(renders) == 4 and "DRAFT" in pdf_text(saved.data)
     assert "DRAFT" not in pdf_text(final.data)
 
-    # An amendment leaves the record version as it was: the PDF must change all the same.
-    amended = client.post(
-        f"/staff/discussions/{discussion_id}/amend",
-        data={"field": "next_steps", "next_steps": "List for Wednesday", "reason": "Theatre moved"},
-    )
+    amended = amend(client, discussion_id, "next_steps", "List for Wednesday", "Theatre moved")
     assert amended.status_code == 302
     after = client.get(url)
     assert len(renders) == 5 and after.data != final.data

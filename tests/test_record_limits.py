@@ -19,6 +19,7 @@ from tests.support.record import (
     record_app,
     start,
 )
+from tests.support.staff import amend, sign_off
 
 # Letters from several scripts, none of them space: strip() must not change the length.
 LETTERS = st.sampled_from(list("aZ9éßب中ক😀'&\"<"))
@@ -101,13 +102,10 @@ def test_an_amendment_over_the_limit_is_refused_by_name(database: str) -> None:
     discussion_id = start(client, "en")
     patient_fills_in(app, discussion_id, every_question=False)
     form = {**form_values(app, discussion_id), "version": "0", "confirm": "yes"}
-    assert client.post(f"/staff/discussions/{discussion_id}/finalise", data=form).status_code == 302
+    assert sign_off(client, discussion_id, form).status_code == 302
     source = next(n for n in fields_of(app, discussion_id) if n.endswith("-source"))
     typed = "s" * 201
-    response = client.post(
-        f"/staff/discussions/{discussion_id}/amend?field={source}",
-        data={"field": source, source: typed, "reason": "r" * 4001},
-    )
+    response = amend(client, discussion_id, source, typed, "r" * 4001)
     assert response.status_code == 400
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     errors = " ".join(page.select_one(".nhsuk-error-summary").get_text(" ").split())

@@ -16,6 +16,7 @@ from sqlalchemy import event, select
 
 from companion.models import AuditEvent, Discussion, db
 from companion.record import export
+from companion.record.fields import vocabulary_options
 from companion.record.summary import language_label
 from tests.support.pages import PageClient, check_page, text_of
 from tests.support.record import (
@@ -27,6 +28,8 @@ from tests.support.record import (
     record_app,
     start,
 )
+from tests.support.staff import amend
+from tests.support.staff import sign_off as staff_sign_off
 
 ENTITY = re.compile(r"&(amp|#39|#x27|#34|quot|lt|gt|nbsp);")
 BIDI = dict.fromkeys(range(0x202A, 0x202F))
@@ -48,7 +51,7 @@ def visible(html: str) -> str:
 def sign_off(client: FlaskClient, app: Flask, discussion_id: int, **edits: str) -> None:
     form = {**form_values(app, discussion_id), **edits, "version": _version(app, discussion_id)}
     form["confirm"] = "yes"
-    response = client.post(f"/staff/discussions/{discussion_id}/finalise", data=form)
+    response = staff_sign_off(client, discussion_id, form)
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
 
 
@@ -132,11 +135,11 @@ def test_a_signed_off_record_reads_as_text_with_a_way_to_amend_each_entry(databa
     app, client = record_app(database, CLINICIAN)
     discussion_id = start(client, "en")
     patient_fills_in(app, discussion_id)
-    sign_off(client, app, discussion_id, decision="go-ahead")
+    sign_off(client, app, discussion_id, decision="planned-pump")
     page = PageClient(client).get(f"/staff/discussions/{discussion_id}")
     assert page.select_one("form#record") is None
     assert not page.select("fieldset[disabled], textarea, input[type=radio]")
-    assert text_of(page, '[data-field="decision"]') == "Wants to go ahead"
+    assert text_of(page, '[data-field="decision"]') == "Go ahead: PCI with a planned heart pump"
     amend_links = {a["href"] for a in page.select(".nhsuk-summary-list__actions a")}
     assert len(amend_links) == len(fields_of(app, discussion_id))
 
@@ -148,7 +151,7 @@ def test_amending_uses_the_fields_own_control_and_names_the_field(database: str)
     app, client = record_app(database, CLINICIAN)
     discussion_id = start(client, "en")
     patient_fills_in(app, discussion_id)
-    sign_off(client, app, discussion_id, decision="go-ahead")
+    sign_off(client, app, discussion_id, decision="planned-pump")
     pages = PageClient(client)
     all_fields = fields_of(app, discussion_id)
     for name, definition in all_fields.items():
@@ -164,19 +167,16 @@ def test_amending_uses_the_fields_own_control_and_names_the_field(database: str)
         assert page.select(control), name
         if definition.vocabulary is not None and definition.control == "radios":
             labels = [words(label.get_text()) for label in page.select(".nhsuk-radios__label")]
-            assert labels == [c.staff for c in definition.vocabulary.choices]
-    response = client.post(
-        f"/staff/discussions/{discussion_id}/amend?field=decision",
-        data={"field": "decision", "decision": "Wants more time", "reason": ""},
-    )
+            offered = vocabulary_options(
+                definition.vocabulary, form_values(app, discussion_id)[name]
+            )
+            assert labels == [label for _value, label, _attrs in offered]
+    response = amend(client, discussion_id, "decision", "Wants more time", "")
     assert response.status_code == 400
     errors = text_of(check_page(response.get_data(as_text=True)), ".nhsuk-error-summary")
     assert "The patient's decision: choose one of the options" in errors
     assert "Reason for the amendment: say why" in errors
-    done = client.post(
-        f"/staff/discussions/{discussion_id}/amend?field=decision",
-        data={"field": "decision", "decision": "more-time", "reason": "Patient rang back"},
-    )
+    done = amend(client, discussion_id, "decision", "more-time", "Patient rang back")
     assert done.status_code == 302
     with app.app_context():
         details = db.session.scalars(select(AuditEvent.detail)).all()
@@ -189,17 +189,14 @@ def test_arabic_record_signed_off_then_amended_shows_the_decision_in_words(datab
     app, client = record_app(database, CLINICIAN)
     discussion_id = start(client, "ar")
     patient_fills_in(app, discussion_id)
-    sign_off(client, app, discussion_id, decision="go-ahead")
-    client.post(
-        f"/staff/discussions/{discussion_id}/amend?field=decision",
-        data={"field": "decision", "decision": "more-time", "reason": "Wants to talk to family"},
-    )
+    sign_off(client, app, discussion_id, decision="planned-pump")
+    amend(client, discussion_id, "decision", "more-time", "Wants to talk to family")
     record = client.get(f"/staff/discussions/{discussion_id}").get_data(as_text=True)
     ready = client.get(f"/staff/discussions/{discussion_id}/ready").get_data(as_text=True)
     assert "Arabic (العربية)" in visible(record) and "Arabic (العربية)" in visible(ready)
     page = BeautifulSoup(record, "html.parser")
     assert words(page.select_one('[data-field="decision"]').get_text()) == "Wants more time"
-    assert "it was “Wants to go ahead”" in words(
+    assert "it was “Go ahead: PCI with a planned heart pump”" in words(
         page.select_one('[data-amended="decision"]').get_text()
     )
     outputs = {"record": record, "ready": ready}
@@ -214,7 +211,7 @@ def test_arabic_record_signed_off_then_amended_shows_the_decision_in_words(datab
     )
     clinician_pdf = outputs["clinician.pdf"]
     assert "Decision Wants more time" in clinician_pdf
-    assert "it was “Wants to go ahead”" in clinician_pdf
+    assert "it was “Go ahead: PCI with a planned heart pump”" in clinician_pdf
     assert "Wants to talk to family" in clinician_pdf
     for name, text in outputs.items():
         shown = text if name.endswith(".pdf") else visible(text)
@@ -327,11 +324,8 @@ def test_the_export_is_valid_against_its_versioned_schema(database: str) -> None
     app, client = record_app(database, CLINICIAN)
     discussion_id = start(client, "ar")
     patient_fills_in(app, discussion_id)
-    sign_off(client, app, discussion_id, decision="go-ahead", interpreter="video")
-    client.post(
-        f"/staff/discussions/{discussion_id}/amend?field=decision",
-        data={"field": "decision", "decision": "declined", "reason": "Changed mind"},
-    )
+    sign_off(client, app, discussion_id, decision="planned-pump", interpreter="video")
+    amend(client, discussion_id, "decision", "declined", "Changed mind")
     data = json.loads(client.get(f"/staff/discussions/{discussion_id}/export.json").data)
     schema = export.schema()
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -345,7 +339,7 @@ def test_the_export_is_valid_against_its_versioned_schema(database: str) -> None
         "declined",
         "Does not want the procedure",
     )
-    assert decision["amendments"][0]["before_label"] == "Wants to go ahead"
+    assert decision["amendments"][0]["before_label"] == "Go ahead: PCI with a planned heart pump"
     assert data["record"]["language"] == {
         "code": "ar",
         "english_name": "Arabic",

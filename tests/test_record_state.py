@@ -32,6 +32,7 @@ from tests.support.record import (
     record_app,
     start_with_questions,
 )
+from tests.support.staff import amend, sign_off
 
 PATIENT_LANGUAGE = "pl"
 # Staff text with what escaping gets wrong (apostrophes, quotes, ampersands, angle brackets) and
@@ -147,7 +148,7 @@ class RecordMachine(RuleBasedStateMachine):
         value = data.draw(value_for(self.fields[name]))
         form = {**self.expected, name: value, "version": str(self.version), "confirm": "yes"}
         sent = {k: v for k, v in form.items() if v != ""}
-        response = self.client.post(f"/staff/discussions/{self.discussion_id}/finalise", data=sent)
+        response = sign_off(self.client, self.discussion_id, sent)
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         self.expected[name] = value
         self.signed_off = True
@@ -157,11 +158,8 @@ class RecordMachine(RuleBasedStateMachine):
     def amend(self, data: st.DataObject) -> None:
         name = data.draw(st.sampled_from(sorted(self.fields)))
         value = data.draw(value_for(self.fields[name]).filter(lambda v: v != self.expected[name]))
-        form = {"field": name, name: value, "reason": data.draw(TEXTS, label="reason")}
-        response = self.client.post(
-            f"/staff/discussions/{self.discussion_id}/amend?field={name}",
-            data={k: v for k, v in form.items() if v != ""},
-        )
+        reason = data.draw(TEXTS, label="reason")
+        response = amend(self.client, self.discussion_id, name, value, reason)
         assert response.status_code == 302, response.get_data(as_text=True)[:3000]
         self.amended.setdefault(name, []).append(self.expected[name])
         self.expected[name] = value

@@ -30,8 +30,11 @@ from tests.support.staff import (
     CLINICIAN,
     NURSE,
     add_staff_with_authenticator,
+    amend,
     authenticator_code,
+    form_data,
     record_form,
+    sign_off,
     start_discussion,
 )
 from tests.support.staff import sign_in as both_steps
@@ -594,14 +597,57 @@ def test_two_people_editing_at_once_never_overwrite_each_other_silently(app: Fla
         f"/staff/discussions/{discussion_id}", doctor_form, status=409, lang="en"
     )
     assert not isinstance(page, str)
-    conflict = text_of(page, ".app-conflict")
-    assert "Nurse: book echo" in conflict and "Doctor: see in clinic" in conflict
+    choice = " ".join(text_of(page, "#keep-next_steps").split())
+    assert "Theirs, saved by Sam Nurse" in choice and "Nurse: book echo" in choice
+    assert "Yours: Doctor: see in clinic" in choice
     assert textarea_value(page.select_one("textarea#next_steps")) == "Doctor: see in clinic"
     with app.app_context():
         assert db.session.get(Discussion, discussion_id).next_steps == "Nurse: book echo"
-    # Saving again from the conflict page is a deliberate choice, and it is applied.
-    resend = record_form(doctor, discussion_id) | {"next_steps": "Doctor: see in clinic"}
-    assert doctor.post(f"/staff/discussions/{discussion_id}", data=resend).status_code == 302
+    # Pressing Save again on the conflict page, the usual reaction, saves nothing: it asks.
+    url = f"/staff/discussions/{discussion_id}"
+    again = doctor.post(url, data=form_data(page))
+    assert again.status_code == 400
+    assert "choose which version stands" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Discussion, discussion_id).next_steps == "Nurse: book echo"
+    # Keeping theirs keeps the nurse's entry; the doctor's own changes elsewhere still apply.
+    kept = form_data(page) | {"keep-next_steps": "theirs", "teach_back_rating": "clear"}
+    assert doctor.post(url, data=kept).status_code == 302
+    with app.app_context():
+        stored = db.session.get(Discussion, discussion_id)
+        assert stored is not None
+        assert (stored.next_steps, stored.teach_back_rating) == ("Nurse: book echo", "clear")
+
+
+def test_a_stale_form_takes_a_colleagues_entry_in_and_saves_nothing_until_seen(
+    app: Flask,
+) -> None:
+    """Only the nurse changed Next steps; the doctor, on a page opened before, changed another
+    entry. The doctor's save is refused, the form comes back holding the nurse's entry (said
+    so), and the next save keeps both."""
+    nurse, doctor = app.test_client(), app.test_client()
+    sign_in(nurse, NURSE)
+    sign_in(doctor, CLINICIAN)
+    discussion_id = start_discussion(nurse)
+    url = f"/staff/discussions/{discussion_id}"
+    doctor_form = record_form(doctor, discussion_id)
+    nurse_form = record_form(nurse, discussion_id) | {"next_steps": "Consultant to phone Monday"}
+    assert nurse.post(url, data=nurse_form).status_code == 302
+    doctor_form["teach_back_pump"] = "It helps the heart pump"
+    page = PageClient(doctor).post(url, doctor_form, status=409, lang="en")
+    assert not isinstance(page, str)
+    taken = " ".join(text_of(page, ".app-conflict").split())
+    assert "which you had not changed" in taken and "Consultant to phone Monday" in taken
+    assert page.select("#keep-next_steps") == [], "nothing to choose: only the nurse changed it"
+    assert textarea_value(page.select_one("textarea#next_steps")) == "Consultant to phone Monday"
+    with app.app_context():
+        assert db.session.get(Discussion, discussion_id).teach_back_pump == "", "nothing saved"
+    assert doctor.post(url, data=form_data(page)).status_code == 302
+    with app.app_context():
+        stored = db.session.get(Discussion, discussion_id)
+        assert stored is not None
+        assert stored.next_steps == "Consultant to phone Monday"
+        assert stored.teach_back_pump == "It helps the heart pump"
 
 
 def test_two_saves_read_at_the_same_moment_cannot_both_be_applied(app: Flask) -> None:
@@ -622,7 +668,8 @@ def test_two_saves_read_at_the_same_moment_cannot_both_be_applied(app: Flask) ->
             db.session.commit()
         second = entries.save(nurse_copy, pack, {"next_steps": "Nurse: book echo"}, 0)
         assert second.changed == []
-        assert second.conflicts["next_steps"] == ("Doctor: see in clinic", "Nurse: book echo")
+        clash = second.conflicts["next_steps"]
+        assert (clash.theirs, clash.yours) == ("Doctor: see in clinic", "Nurse: book echo")
         db.session.commit()
     with app.app_context():
         stored = db.session.get(Discussion, discussion_id)
@@ -653,7 +700,7 @@ def test_a_nurse_cannot_finalise_and_a_clinician_can_then_only_amend(app: Flask)
     sign_in(doctor, CLINICIAN)
     discussion_id = start_discussion(nurse)
     data = record_form(nurse, discussion_id) | {
-        "decision": "go-ahead",
+        "decision": "planned-pump",
         "next_steps": "List for Tuesday",
     }
     nurse.post(f"/staff/discussions/{discussion_id}", data=data)
@@ -666,28 +713,17 @@ def test_a_nurse_cannot_finalise_and_a_clinician_can_then_only_amend(app: Flask)
     assert "Save, sign off and lock" not in nurse.get(
         f"/staff/discussions/{discussion_id}"
     ).get_data(as_text=True)
-    assert (
-        doctor.post(
-            f"/staff/discussions/{discussion_id}/finalise", data={"confirm": "yes"}
-        ).status_code
-        == 302
-    )
+    assert sign_off(doctor, discussion_id).status_code == 302
     page = PageClient(doctor).get(f"/staff/discussions/{discussion_id}", lang="en")
     assert "Signed off by Dr Ada Clinician (clinician)" in text_of(page, ".app-record-meta")
     assert page.select_one("form#record") is None, "a signed-off record reads as text"
     # A form typed before sign-off and sent after it is refused, not applied over the record.
     locked = nurse.post(f"/staff/discussions/{discussion_id}", data=data)
     assert locked.status_code == 409
-    refused = doctor.post(
-        f"/staff/discussions/{discussion_id}/amend?field=next_steps",
-        data={"field": "next_steps", "next_steps": "List for Wednesday", "reason": ""},
-    )
+    refused = amend(doctor, discussion_id, "next_steps", "List for Wednesday", "")
     assert refused.status_code == 400
     assert "Reason for the amendment: say why" in refused.get_data(as_text=True)
-    amended = doctor.post(
-        f"/staff/discussions/{discussion_id}/amend?field=next_steps",
-        data={"field": "next_steps", "next_steps": "List for Wednesday", "reason": "Theatre moved"},
-    )
+    amended = amend(doctor, discussion_id, "next_steps", "List for Wednesday", "Theatre moved")
     assert amended.status_code == 302
     page = PageClient(doctor).get(f"/staff/discussions/{discussion_id}", lang="en")
     assert text_of(page, '[data-field="next_steps"]') == "List for Wednesday", "the value in force"

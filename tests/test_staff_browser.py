@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, expect
+from sqlalchemy import select
 
-from companion.models import db
+from companion.models import Discussion, db
 from companion.staff.accounts import add_staff
 from tests.support.browser import Tablet, nurse_on_a_server, sign_in, start_as_nurse
 from tests.support.database import make_app, serve, sqlite_only
@@ -94,7 +95,7 @@ def test_nurse_patient_and_clinician_at_tablet_size(
     page.locator("label[for=interpreter-phone]").click()
     page.locator("#interpreter_language").fill("Bengali")
     page.locator("#interpreter_id").fill("LL-4471")
-    page.locator("label[for=decision-go-ahead]").click()
+    page.locator("label[for=decision-planned-pump]").click()
     page.locator("#next_steps").fill("Listed for Tuesday")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the record").click()
@@ -131,6 +132,16 @@ def test_nurse_patient_and_clinician_at_tablet_size(
     page.locator("label[for=confirm]").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Save, sign off and lock the record").click()
+    # Much is still open: the page lists it, and signing off with it open needs a second tick.
+    expect(page.locator(".app-open-items")).to_contain_text(
+        "Risk not discussed: Damage to red blood cells (haemolysis)"
+    )
+    expect(page.locator("#acknowledge_open")).to_be_focused()
+    tablet.look("staff-09b-sign-off-open-items", lang="en")
+    page.locator("label[for=acknowledge_open]").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save, sign off and lock the record").click()
+    expect(page.locator("#open-at-sign-off")).to_contain_text("items open")
     expect(page.locator(".app-record-meta")).to_contain_text(
         "Signed off by Dr Ada Clinician (clinician)"
     )
@@ -147,7 +158,9 @@ def test_nurse_patient_and_clinician_at_tablet_size(
     with page.expect_navigation():
         page.get_by_role("button", name="Add the amendment").click()
     expect(page.locator('.app-recorded[data-field="decision"]')).to_have_text("Wants more time")
-    expect(page.locator('[data-amended="decision"]')).to_contain_text("Wants to go ahead")
+    expect(page.locator('[data-amended="decision"]')).to_contain_text(
+        "Go ahead: PCI with a planned heart pump"
+    )
     tablet.look("staff-11-signed-off-amended", lang="en")
     page.screenshot(path=str(shots / "staff-11a-top.png"), full_page=True)
     page.locator(".app-amendment-list").screenshot(path=str(shots / "staff-11b-amendments.png"))
@@ -215,3 +228,61 @@ def test_an_idle_handed_over_tablet_returns_itself(browser: Browser, database: s
         page.wait_for_load_state("load")
         assert page.url.endswith("/handed-back"), "Back does not show the patient's page"
         tablet.close()
+
+
+@sqlite_only
+def test_a_colleagues_entry_survives_a_stale_page_that_autosaves(
+    browser: Browser, staff_app: Flask, staff_server: str
+) -> None:
+    """Clinician B has the record open; clinician A saves Next steps; B types in the same box on
+    the stale page. B's autosave is refused and B is shown both versions: A's entry stays unless
+    B chooses, knowingly, to replace it."""
+    with staff_app.app_context():
+        add_staff_with_authenticator(
+            "second@example.org", "clinician", "yet-another-phrase-31", "Dr Ben Second"
+        )
+    a_tablet = Tablet(browser, staff_server, locale="en-GB")
+    b_tablet = Tablet(browser, staff_server, locale="en-GB")
+    a, b = a_tablet.page, b_tablet.page
+    a.goto(staff_server + "/staff/discussions/new")
+    sign_in(a, staff_app, NURSE)
+    with a.expect_navigation():
+        a.locator("main button[type=submit]").click()
+    record = a.url.removesuffix("/ready")
+    b.goto(record)
+    sign_in(b, staff_app, ("second@example.org", "yet-another-phrase-31"))
+    b.goto(record)
+    a.goto(record)
+    a.locator("#next_steps").fill("Consultant to phone patient Monday")
+    with a.expect_navigation():
+        a.get_by_role("button", name="Save the record").click()
+    expect(a.locator("main")).to_contain_text("Saved.")
+
+    # B, on the page opened before A saved, types in the same box; autosave sends it.
+    with b.expect_navigation():
+        b.locator("#next_steps").fill("Echo first, then decide")
+    choice = b.locator("#keep-next_steps")
+    expect(choice).to_contain_text("Theirs, saved by Sam Nurse")
+    expect(choice).to_contain_text("Consultant to phone patient Monday")
+    expect(choice).to_contain_text("Yours: Echo first, then decide")
+    b_tablet.look("staff-15-conflict-choose", lang="en")
+    assert stored_next_steps(staff_app) == "Consultant to phone patient Monday"
+
+    # Pressing Save again, as people do, saves nothing: it asks which version stands.
+    with b.expect_navigation():
+        b.get_by_role("button", name="Save the record").click()
+    expect(b.locator(".app-conflict")).to_contain_text("choose which version stands")
+    assert stored_next_steps(staff_app) == "Consultant to phone patient Monday"
+    b.locator("label[for=keep-next_steps-theirs]").click()
+    with b.expect_navigation():
+        b.get_by_role("button", name="Save the record").click()
+    expect(b.locator("main")).to_contain_text("Saved.")
+    assert stored_next_steps(staff_app) == "Consultant to phone patient Monday"
+    a_tablet.close()
+    b_tablet.close()
+
+
+def stored_next_steps(app: Flask) -> str:
+    with app.app_context():
+        discussion = db.session.scalars(select(Discussion)).one()
+        return discussion.next_steps

@@ -15,7 +15,14 @@ from jinja2 import FileSystemLoader, StrictUndefined, UndefinedError
 
 from tests.support.database import make_app
 from tests.support.pages import PageClient, check_page
-from tests.support.staff import ADMIN, add_staff_with_authenticator, sign_in, start_discussion
+from tests.support.staff import (
+    ADMIN,
+    add_staff_with_authenticator,
+    amend,
+    sign_in,
+    sign_off,
+    start_discussion,
+)
 from tests.support.walkthrough import PatientLink, steps
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -66,11 +73,8 @@ def every_state(database: str) -> tuple[Flask, PageClient, PageClient, dict[str,
     patient.post(link.step(type="values"), data={"rating-family": "a-lot", "concern": "bleeding"})
     patient.post(link.step(type="own_questions"), data={"new_question": "کیا درد ہوگا؟"})
     patient.post(link.step(type="readiness"), data={"ready-sure": "yes", "ready-understand": "no"})
-    staff.post(f"/staff/discussions/{signed_id}/finalise", data={"confirm": "yes"})
-    staff.post(
-        f"/staff/discussions/{signed_id}/amend",
-        data={"field": "next_steps", "after": "Tuesday", "reason": "Theatre moved"},
-    )
+    assert sign_off(staff, signed_id).status_code == 302
+    assert amend(staff, signed_id, "next_steps", "Tuesday", "Theatre moved").status_code == 302
     values = {
         "lang": "ur",
         "token": link.token,

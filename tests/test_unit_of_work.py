@@ -113,8 +113,11 @@ def test_only_clinicians_and_admins_sign_off_and_amendments_come_after(database:
         with pytest.raises(entries.NotSignedOff):
             entries.amend(discussion, pack, doctor, "next_steps", "Tuesday", "Theatre moved")
         with pytest.raises(entries.MayNotSignOff):
-            entries.finalise(discussion, nurse, nurse.name, nurse.role)
-        entries.finalise(discussion, doctor, doctor.name, doctor.role)
+            entries.finalise(discussion, pack, nurse, nurse.name, nurse.role)
+        with pytest.raises(entries.OpenItemsNotAcknowledged) as refused:
+            entries.finalise(discussion, pack, doctor, doctor.name, doctor.role)
+        everything_open = entries.digest(refused.value.items)
+        entries.finalise(discussion, pack, doctor, doctor.name, doctor.role, everything_open)
         assert entries.amend(discussion, pack, doctor, "next_steps", "Tuesday", "Moved") == {}
         assert [a.after for a in discussion.amendments] == ["Tuesday"]
 

@@ -35,6 +35,7 @@ from .. import discussions
 from ..content import NOT_SURE, ContentPack, Step, pack_shown, packs, versions_of
 from ..i18n import _, current_language, languages
 from ..models import Discussion, utcnow
+from ..record import after_sign_off
 from ..record.fields import VALUE_RATING
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url
@@ -256,7 +257,20 @@ def load_discussion(token: str) -> tuple[Discussion, ContentPack]:
     if discussions.is_expired(discussion):
         abort(Response(render_template("walkthrough/expired.html"), status=410))
     g.discussion = discussion
-    return discussion, pack_shown(discussion.procedure, discussion.content_version)
+    pack = pack_shown(discussion.procedure, discussion.content_version)
+    if request.method == "POST":
+        g.answers_before_this_request = after_sign_off.watch(discussion, pack)
+    return discussion, pack
+
+
+@bp.after_request
+def keep_changes_after_sign_off(response: BaseResponse) -> BaseResponse:
+    """A change the patient made to a signed record is kept beside it, not in it (committed with
+    the request, which runs after this)."""
+    before = g.pop("answers_before_this_request", None)
+    if before is not None and response.status_code < 500:
+        after_sign_off.keep(g.discussion, before)
+    return response
 
 
 @bp.route("/hand-back", methods=["GET", "POST"])
@@ -418,6 +432,7 @@ def step(token: str, number: int) -> ViewResult:
         and not notices
         and not g.get("form_not_saved")
         and locked in (None, token)
+        and discussion.finalised_at is None
         and not (step.type == "own_questions" and discussion.patient_questions)
     ):
         # Nothing of this patient but their answers: the kept page, with those put in.
@@ -472,6 +487,8 @@ class KeptDiscussion:
 
     token: str
     patient_questions: tuple[()] = ()
+    # A kept page is only ever served for a draft record: a signed one says so on every page.
+    finalised_at: None = None
 
 
 def own_questions_url(token: str, pack: ContentPack) -> str:

@@ -18,6 +18,7 @@ from ..content import ContentPack
 from ..i18n import english_name, languages
 from ..models import Discussion
 from . import fields as defs
+from . import signed
 
 SCHEMA_FILE = Path(__file__).with_name("export.schema.json")
 
@@ -64,12 +65,13 @@ def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
     """The record as plain data, in the shape export.schema.json describes."""
     language = languages().get(discussion.language) or languages()["en"]
     values = defs.current_values(discussion, pack)
-    ratings = {r.statement_id: r.rating for r in discussion.value_ratings}
-    walkthrough = {
-        a.item_id: a.answer for a in discussion.readiness_answers if a.phase == "walkthrough"
-    }
+    # As signed (or, in a draft, as it stands): later changes are listed on their own.
+    answers = signed.answers_of_record(discussion)
+    ratings = answers.ratings
+    walkthrough = answers.readiness
     prompts = {q.id: q.text for q in pack.questions}
-    seen = {v.step_id for v in discussion.step_visits}
+    seen = set(answers.steps_seen)
+    snapshot = signed.snapshot_of(discussion)
     return {
         "$schema": schema_id(),
         "record": {
@@ -92,6 +94,10 @@ def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
                 "by": discussion.finalised_by,
                 "role": discussion.finalised_role,
                 "at": _when(discussion.finalised_at),
+                "open_items": [
+                    {"kind": i.kind, "text": i.text, "quote": i.quote, "quote_language": i.lang}
+                    for i in (snapshot.open_items if snapshot is not None else ())
+                ],
             }
             if discussion.finalised_at is not None
             else None,
@@ -99,12 +105,9 @@ def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
             "steps_total": len(pack.steps),
         },
         "patient": {
-            "guide_questions": [
-                {"id": m.question_id, "text": prompts.get(m.question_id, m.question_id)}
-                for m in discussion.questions_to_ask
-            ],
+            "guide_questions": [{"id": m, "text": prompts.get(m, m)} for m in answers.asked],
             "own_questions": [
-                {"text": q.text, "language": q.language} for q in discussion.patient_questions
+                {"text": q.text, "language": q.language} for q in answers.own_questions
             ],
             "what_matters": [
                 {
@@ -114,15 +117,15 @@ def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
                 }
                 for s in pack.step_of_type("values").statements
             ],
-            "what_matters_note": discussion.values_note,
+            "what_matters_note": answers.values_note,
             "leaning": {
-                "option": discussion.leaning,
-                "option_name": pack.option_name(discussion.leaning) or "",
-                "reason": discussion.leaning_reason,
+                "option": answers.leaning,
+                "option_name": pack.option_name(answers.leaning) or "",
+                "reason": answers.leaning_reason,
             }
-            if discussion.leaning
+            if answers.leaning
             else None,
-            "risks_marked": [c.risk_id for c in discussion.risk_concerns],
+            "risks_marked": list(answers.concerns),
             "readiness_in_guide": [
                 {
                     "question": item.text,
@@ -133,6 +136,17 @@ def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
             ],
         },
         "entries": [_entry(f, values[f.name], discussion) for f in defs.fields(discussion, pack)],
+        "changes_after_sign_off": [
+            {
+                "at": _when(c.at),
+                "kind": c.kind,
+                "item": c.item,
+                "before": c.before,
+                "after": c.after,
+                "language": c.language,
+            }
+            for c in discussion.changes_after_sign_off
+        ],
     }
 
 

@@ -11,14 +11,15 @@ change here and shows up everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..content import ContentPack
 from ..discussions import answer_readiness, has_forbidden_characters
 from ..models import Amendment, Discussion, PatientQuestion, QuestionToAsk, RecordItem
 from ..web import free_text
+from . import signed
 
 # The longest text any free-text field of the record keeps. Shorter fields take their limit from
 # the database column that stores them (see `column_limit`), so each limit is stated once.
@@ -40,6 +41,8 @@ class Choice:
     value: str
     staff: str
     patient: str = ""
+    # Kept so that older records read as they were recorded, but no longer offered as a choice.
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,62 @@ TEACH_BACK_RATING = Vocabulary(
         Choice("not-yet", "Not yet: needs more support"),
     ),
 )
+# The decision names the option chosen; each option's code is the option's id in the content
+# pack, so the record can set the patient's leaning in the guide beside it.
 DECISION = Vocabulary(
     "decision",
     (
-        Choice("go-ahead", "Wants to go ahead", N_("You want to go ahead")),
+        Choice(
+            "planned-pump",
+            "Go ahead: PCI with a planned heart pump",
+            N_("You chose PCI with a planned heart pump"),
+        ),
+        Choice(
+            "no-support",
+            "Go ahead: PCI with no planned support device",
+            N_("You chose PCI with no planned support device"),
+        ),
+        Choice(
+            "balloon-pump",
+            "Go ahead: PCI with a planned balloon pump",
+            N_("You chose PCI with a planned balloon pump"),
+        ),
+        Choice("no-pci", "Not to have PCI", N_("You chose not to have PCI")),
         Choice("more-time", "Wants more time", N_("You want more time")),
-        Choice("declined", "Does not want the procedure", N_("You do not want the procedure")),
         Choice("undecided", "Undecided", N_("You have not decided yet")),
+        Choice("declined", "Does not want the procedure", N_("You do not want the procedure")),
+        # Recorded before the decision named the option: a decision to go ahead, option unknown.
+        Choice(
+            "go-ahead",
+            "Wants to go ahead (option not recorded)",
+            N_("You want to go ahead"),
+            retired=True,
+        ),
+    ),
+)
+EMERGENCY_SUPPORT = Vocabulary(
+    "emergency-support",
+    (
+        Choice(
+            "would-accept",
+            "Would accept an emergency support device if the heart struggles",
+            N_("You would accept an emergency support device"),
+        ),
+        Choice(
+            "would-not",
+            "Would not want an emergency support device",
+            N_("You would not want an emergency support device"),
+        ),
+        Choice(
+            "undecided",
+            "Not decided yet: to talk about again",
+            N_("You have not decided yet"),
+        ),
+        Choice(
+            "planned",
+            "Does not apply: a support device is planned",
+            N_("Does not apply: a support device is planned"),
+        ),
     ),
 )
 QUESTION_STATUS = Vocabulary(
@@ -139,6 +191,7 @@ VOCABULARIES = (
     DISCUSSED,
     ARRANGEMENT,
     VALUE_RATING,
+    EMERGENCY_SUPPORT,
 )
 
 # Sections of the record, in the order the form and the clinician's copy show them.
@@ -283,6 +336,22 @@ FIXED_FIELDS = (
         patient_label=N_("Your decision"),
     ),
     _discussion_field(
+        "emergency_support",
+        "If the heart struggles during a PCI with no planned pump",
+        "decision",
+        "radios",
+        vocabulary=EMERGENCY_SUPPORT,
+        # Translators: on the patient's copy of the record, before what they want if their
+        # heart struggles during the procedure (an emergency heart pump or balloon pump).
+        patient_label=N_("If your heart struggles during the PCI"),
+    ),
+    _discussion_field(
+        "emergency_support_note",
+        "What was said about emergency support",
+        "decision",
+        "text",
+    ),
+    _discussion_field(
         "next_steps", "Next steps", "decision", "text", patient_label=N_("What happens next")
     ),
     _discussion_field(
@@ -341,7 +410,7 @@ def _item(
     return existing
 
 
-def question_key(question: PatientQuestion, number: int) -> str:
+def question_key(question: PatientQuestion | signed.OwnQuestion, number: int) -> str:
     """The form's name for a patient's own question (a demonstration one has no id yet)."""
     return f"q-{question.id if question.id is not None else f'new{number}'}"
 
@@ -397,15 +466,49 @@ def _question_fields(
 
 
 def fields(discussion: Discussion, pack: ContentPack) -> list[Field]:
-    """Every field this discussion's record holds, in the order the form shows them."""
+    """Every field this discussion's record holds, in the order the form shows them. A signed
+    record's fields are those it held when signed, read from what was signed."""
+    snapshot = signed.snapshot_of(discussion)
+    if snapshot is None:
+        return _fields(discussion, pack, discussion.questions_to_ask, discussion.patient_questions)
+    answers = snapshot.answers
+    frozen = [
+        replace(f, read=_signed_value(snapshot, f.name), write=_unwritable)
+        for f in _fields(
+            discussion,
+            pack,
+            [QuestionToAsk(question_id=q) for q in answers.asked],
+            [
+                PatientQuestion(id=q.id, text=q.text, language=q.language)
+                for q in answers.own_questions
+            ],
+        )
+    ]
+    return frozen
+
+
+def _signed_value(snapshot: signed.Snapshot, name: str) -> Callable[[Discussion], str]:
+    return lambda _discussion: snapshot.values.get(name, "")
+
+
+def _unwritable(_discussion: Discussion, _value: str) -> None:
+    raise TypeError("a signed record is changed by amendment, never written over")
+
+
+def _fields(
+    discussion: Discussion,
+    pack: ContentPack,
+    asked: Sequence[QuestionToAsk],
+    own_questions: Sequence[PatientQuestion],
+) -> list[Field]:
     result: list[Field] = []
     prompts = {q.id: q.text for q in pack.questions}
-    for number, marked in enumerate(discussion.questions_to_ask, start=1):
+    for number, marked in enumerate(asked, start=1):
         about = prompts.get(marked.question_id, marked.question_id)
         result += _question_fields(
             f"nq-{marked.question_id}", f"Guide question {number}", marked, about
         )
-    for number, own in enumerate(discussion.patient_questions, start=1):
+    for number, own in enumerate(own_questions, start=1):
         result += _question_fields(
             question_key(own, number),
             f"The patient's question {number}",
@@ -539,9 +642,13 @@ def question_statuses(discussion: Discussion) -> list[str]:
     return statuses
 
 
-def vocabulary_options(vocabulary: Vocabulary) -> list[tuple[str, str, dict[str, str]]]:
-    """A vocabulary as the radios macro takes it."""
-    return [(c.value, c.staff, {}) for c in vocabulary.choices]
+def vocabulary_options(
+    vocabulary: Vocabulary, current: str = ""
+) -> list[tuple[str, str, dict[str, str]]]:
+    """A vocabulary as the radios macro takes it: a retired choice only where it is the value."""
+    return [
+        (c.value, c.staff, {}) for c in vocabulary.choices if not c.retired or c.value == current
+    ]
 
 
 def vocabulary_pairs(vocabulary: Vocabulary) -> list[tuple[str, str]]:

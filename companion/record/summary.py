@@ -17,10 +17,12 @@ from markupsafe import Markup
 
 from ..content import ContentPack
 from ..i18n import Language, _, content_text, in_language, interface_gettext, languages
-from ..models import Amendment, Discussion
+from ..models import Amendment, ChangeAfterSignOff, Discussion
 from ..web.free_text import isolated
 from . import fields as defs
+from . import readiness, signed
 from .fields import Field
+from .signed import OpenItem
 
 STATUS_ORDER = {"needs-consultant": 0, "not-discussed": 1, "answered": 2}
 COPIES = ("clinician", "patient")
@@ -109,6 +111,16 @@ class AmendmentRow:
 
 
 @dataclass(frozen=True)
+class LaterChange:
+    """Something the patient changed in the guide after sign-off, as the copy's reader reads it."""
+
+    what: Markup | str
+    before: Words | None
+    after: Words | None
+    when: str
+
+
+@dataclass(frozen=True)
 class FirstPage:
     """What a clinician acts on, in a box at the top of the first page."""
 
@@ -120,6 +132,10 @@ class FirstPage:
     interpreter: Entry
     language: str
     open_arrangements: list[str]
+    # What was still open when the record was signed off, acknowledged by the person signing.
+    open_at_sign_off: list[OpenItem] = field(default_factory=list)
+    # The patient's readiness since sign-off, where they changed it after the record was signed.
+    readiness_since: str = ""
 
 
 @dataclass
@@ -164,6 +180,7 @@ class Summary:
     # The option the patient leant towards in the walkthrough, and why (content 2.0.0 onwards).
     leaning: Markup | None = None
     leaning_reason: Words | None = None
+    changes_after_sign_off: list[LaterChange] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -215,6 +232,9 @@ class _Builder:
         self.values = defs.current_values(discussion, pack)
         self.history = defs.changes(discussion)
         self.entries = {name: self.entry(name) for name in self.fields}
+        # The patient's answers as signed (or as they stand in a draft): never changed under a
+        # signature by what the patient does afterwards.
+        self.answers = signed.answers_of_record(discussion)
 
     # ---- values in the copy's words -----------------------------------------------------------
 
@@ -276,19 +296,19 @@ class _Builder:
         rows = [
             QuestionRow(
                 question=Words(
-                    content_text(prompts[m.question_id].text).unescape(),
+                    content_text(prompts[m].text).unescape(),
                     self.reader.code,
                     self.reader.dir,
                 ),
                 from_guide=True,
                 gloss=None,
-                answer=self.entries[f"nq-{m.question_id}-answer"],
-                status=self.entries[f"nq-{m.question_id}-status"],
+                answer=self.entries[f"nq-{m}-answer"],
+                status=self.entries[f"nq-{m}-status"],
             )
-            for m in self.discussion.questions_to_ask
-            if m.question_id in prompts
+            for m in self.answers.asked
+            if m in prompts
         ]
-        for number, own in enumerate(self.discussion.patient_questions, start=1):
+        for number, own in enumerate(self.answers.own_questions, start=1):
             key = defs.question_key(own, number)
             own_language = languages().get(own.language) or languages()["en"]
             rows.append(
@@ -305,11 +325,11 @@ class _Builder:
         return rows
 
     def concerns(self) -> list[Markup]:
-        marked = {c.risk_id for c in self.discussion.risk_concerns}
+        marked = set(self.answers.concerns)
         return [content_text(r.name) for r in self.pack.risks if r.id in marked]
 
     def risks(self) -> list[RiskRow]:
-        marked = {c.risk_id for c in self.discussion.risk_concerns}
+        marked = set(self.answers.concerns)
         return [
             RiskRow(
                 name=content_text(r.name),
@@ -326,11 +346,7 @@ class _Builder:
         return [(content_text(c.name), self.entries[f"{kind}-{c.id}-discussed"]) for c in choices]
 
     def walkthrough_answers(self) -> dict[str, str]:
-        return {
-            a.item_id: a.answer
-            for a in self.discussion.readiness_answers
-            if a.phase == "walkthrough"
-        }
+        return dict(self.answers.readiness)
 
     def readiness(self) -> list[ReadinessRow]:
         answers = self.walkthrough_answers()
@@ -346,7 +362,7 @@ class _Builder:
         ]
 
     def values_rated(self) -> list[tuple[Markup, Markup | str]]:
-        ratings = {r.statement_id: r.rating for r in self.discussion.value_ratings}
+        ratings = self.answers.ratings
         rating = defs.VALUE_RATING
         return [
             (
@@ -359,30 +375,103 @@ class _Builder:
         ]
 
     def first_page(self, questions: list[QuestionRow]) -> FirstPage:
-        answers = self.walkthrough_answers()
-        items = self.pack.step_of_type("readiness").items
-        no = sum(1 for i in items if answers.get(i.id) == "no")
-        if len(answers) < len(items) and not no:
-            flag = "Readiness check not finished in the guide"
-        elif no:
-            flag = (
-                f"Not ready yet: answered no to {no} of {len(items)} "
-                "readiness questions in the guide"
+        items = [i.id for i in self.pack.step_of_type("readiness").items]
+        ready = readiness.now(self.discussion, self.values, self.answers, items)
+        since = ""
+        if self.discussion.finalised_at is not None and any(
+            c.kind == "readiness" for c in self.discussion.changes_after_sign_off
+        ):
+            later = readiness.now(
+                self.discussion, self.values, signed.answers_now(self.discussion), items
             )
-        else:
-            flag = f"Ready: answered yes to all {len(items)} readiness questions in the guide"
+            since = later.words()
+        snapshot = signed.snapshot_of(self.discussion)
         return FirstPage(
             decision=self.entries["decision"],
             unanswered=[q.question for q in questions if q.status.raw != "answered"],
-            readiness_flag=flag,
-            not_ready=bool(no),
+            readiness_flag=ready.words(),
+            not_ready=not ready.ready,
             concerns=self.concerns(),
             interpreter=self.entries["interpreter"],
             language=language_label(self.patient_language.code),
             open_arrangements=[
                 str(self.fields[e.name].label) for e in self.arrangements() if e.raw != "yes"
             ],
+            open_at_sign_off=list(snapshot.open_items) if snapshot is not None else [],
+            readiness_since=since,
         )
+
+    def later_changes(self) -> list[LaterChange]:
+        """What the patient changed after sign-off, oldest first, in the copy's words."""
+        return [self.later_change(c) for c in self.discussion.changes_after_sign_off]
+
+    def later_change(self, change: ChangeAfterSignOff) -> LaterChange:
+        patient, pack = self.patient, self.pack
+        word = interface_gettext if patient else str
+        patient_words = languages().get(change.language) or self.patient_language
+
+        def said(text: str) -> Words | None:
+            # The patient's own words, in their language and direction.
+            return Words(text, patient_words.code, patient_words.dir) if text else None
+
+        def choice(text: Markup | str) -> Words | None:
+            return Words(str(text), self.reader.code, self.reader.dir) if text else None
+
+        def yes_no(value: str) -> Words | None:
+            return choice(word("Yes") if value else word("No"))
+
+        what: Markup | str
+        if change.kind == "leaning":
+            what = word("Which way you were leaning") if patient else "Leaning in the guide"
+            before, after = (
+                choice(content_text(pack.option_name(v) or v) if v else "")
+                for v in (change.before, change.after)
+            )
+            return LaterChange(what, before, after, self.when(change.at))
+        if change.kind in ("leaning_reason", "values_note", "own_question"):
+            what = {
+                "leaning_reason": word("Why") if patient else "Their reason for that leaning",
+                "values_note": word("Anything else that matters to you")
+                if patient
+                else "What else matters to them, in their words",
+                "own_question": word("Your question") if patient else "Their own question",
+            }[change.kind]
+            return LaterChange(what, said(change.before), said(change.after), self.when(change.at))
+        if change.kind == "rating":
+            statement = next(
+                (s for s in self.pack.step_of_type("values").statements if s.id == change.item),
+                None,
+            )
+            what = content_text(statement.text) if statement else change.item
+            rating = defs.VALUE_RATING
+            before, after = (
+                choice(interface_gettext(rating.patient(v)) if patient else rating.staff(v))
+                if v
+                else None
+                for v in (change.before, change.after)
+            )
+            return LaterChange(what, before, after, self.when(change.at))
+        if change.kind == "readiness":
+            item = next(
+                (i for i in self.pack.step_of_type("readiness").items if i.id == change.item),
+                None,
+            )
+            what = content_text(item.text) if item else change.item
+            before, after = (
+                choice(word("Yes") if v == "yes" else word("No")) if v else None
+                for v in (change.before, change.after)
+            )
+            return LaterChange(what, before, after, self.when(change.at))
+        # A question of the guide marked to ask, or a risk marked as mattering most.
+        if change.kind == "asked":
+            prompt = next((q for q in pack.questions if q.id == change.item), None)
+            label = word("I want to ask about this") if patient else "Wants to ask"
+            what = Markup("%s: %s") % (label, content_text(prompt.text) if prompt else change.item)
+        else:
+            risk = next((r for r in pack.risks if r.id == change.item), None)
+            label = word("Risks that worry you most") if patient else "Risk that matters most"
+            what = Markup("%s: %s") % (label, content_text(risk.name) if risk else change.item)
+        return LaterChange(what, yes_no(change.before), yes_no(change.after), self.when(change.at))
 
     def arrangements(self) -> list[Entry]:
         return [e for e in self.entries.values() if self.fields[e.name].section == "arrangements"]
@@ -424,9 +513,10 @@ class _Builder:
     def summary(self, is_demo: bool, large_print: bool) -> Summary:
         d, pack = self.discussion, self.pack
         questions = self.questions()
-        seen = {v.step_id for v in d.step_visits}
+        answers = self.answers
+        seen = set(answers.steps_seen)
         locale = self.reader.locale
-        leaning = pack.option_name(d.leaning) if d.leaning else None
+        leaning = pack.option_name(answers.leaning) if answers.leaning else None
         return Summary(
             copy=self.copy,
             lang=self.reader.code,
@@ -452,8 +542,8 @@ class _Builder:
             first_page=self.first_page(questions),
             questions=questions,
             values=self.values_rated(),
-            values_note=Words(d.values_note, d.language, self.patient_language.dir)
-            if d.values_note
+            values_note=Words(answers.values_note, d.language, self.patient_language.dir)
+            if answers.values_note
             else None,
             concerns=self.concerns(),
             risks=self.risks(),
@@ -471,9 +561,10 @@ class _Builder:
             review_due=pack.review_due,
             published=pack.published,
             leaning=content_text(leaning) if leaning else None,
-            leaning_reason=Words(d.leaning_reason, d.language, self.patient_language.dir)
-            if d.leaning_reason
+            leaning_reason=Words(answers.leaning_reason, d.language, self.patient_language.dir)
+            if answers.leaning_reason
             else None,
+            changes_after_sign_off=self.later_changes(),
             published_text=str(format_date(pack.published, "long", locale=locale)),
             review_due_text=str(format_date(pack.review_due, "long", locale=locale)),
         )

@@ -33,7 +33,7 @@ from ..content import ContentPack
 from ..discussions import has_forbidden_characters
 from ..i18n import languages
 from ..models import AuditEvent, Discussion, StaffMember, db
-from ..record import entries, export, fields, render, summary
+from ..record import entries, export, fields, readiness, render, signed, summary
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url
@@ -118,6 +118,7 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
             selectinload(Discussion.patient_questions),
             selectinload(Discussion.readiness_answers),
             selectinload(Discussion.amendments),
+            selectinload(Discussion.changes_after_sign_off),
         )
         .order_by(Discussion.created_at.desc())
         .limit(200)
@@ -131,7 +132,8 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
     step_ids = steps_of()
     for discussion in db.session.scalars(query):
         statuses = fields.question_statuses(discussion)
-        walkthrough = [a for a in discussion.readiness_answers if a.phase == "walkthrough"]
+        pack = pack_of(discussion)
+        ready = readiness.live(discussion, [i.id for i in pack.step_of_type("readiness").items])
         rows.append(
             {
                 "id": discussion.id,
@@ -144,10 +146,8 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
                 ),
                 "questions": len(statuses),
                 "unanswered": sum(1 for status in statuses if status != "answered"),
-                "not_sure": any(a.answer == "no" for a in walkthrough),
-                "leaning": pack_of(discussion).option_name(discussion.leaning) or ""
-                if discussion.leaning
-                else "",
+                "readiness": ready,
+                "leaning": pack.option_name(discussion.leaning) or "" if discussion.leaning else "",
             }
         )
     return rows
@@ -184,6 +184,10 @@ def discussion_states() -> Response:
     return response
 
 
+# One limit for the label: the column that keeps it, the form that shows it, and the message.
+LABEL_LIMIT = fields.column_limit(Discussion.patient_label)
+
+
 @bp.route("/discussions/new", methods=["GET", "POST"])
 @login_required
 def new_discussion() -> ViewResult:
@@ -203,11 +207,16 @@ def new_discussion() -> ViewResult:
             ch in "\r\n\t" for ch in form["patient_label"]
         ):
             # A label is one line: on the dashboard, in a file name and at the top of the PDF.
-            errors["patient_label"] = "Use letters, numbers and spaces only, on one line."
+            errors["patient_label"] = (
+                "Patient label: write it on one line, without control characters."
+            )
         elif problem := free_text.STAFF_MESSAGES.get(free_text.problem(form["patient_label"])):
             errors["patient_label"] = problem
-        elif len(form["patient_label"]) > 40:
-            errors["patient_label"] = "Use initials or a hospital number of 40 characters or fewer."
+        elif len(form["patient_label"]) > LABEL_LIMIT:
+            errors["patient_label"] = (
+                f"Patient label: this is {len(form['patient_label']):,} characters long; "
+                f"use initials or a hospital number of {LABEL_LIMIT} characters or fewer."
+            )
         if not errors:
             discussion = discussions.start_discussion(
                 form["procedure"],
@@ -226,6 +235,7 @@ def new_discussion() -> ViewResult:
         form=form,
         errors=errors,
         procedure_options=[(pack.id, pack.title, {}) for pack in packs.values()],
+        label_limit=LABEL_LIMIT,
         language_choices=language_choices,
     ), (400 if errors else 200)
 
@@ -300,6 +310,9 @@ def record_page(
     sign_off_error: str | None = None,
     sign_off_attempted: bool = False,
     saved_before_sign_off: bool = False,
+    choices: dict[str, str] | None = None,
+    busy: bool = False,
+    open_items: list[signed.OpenItem] | None = None,
 ) -> tuple[str, int]:
     pack = pack_of(discussion)
     definitions = fields.by_name(discussion, pack)
@@ -307,6 +320,9 @@ def record_page(
     for definition in definitions.values():
         by_section[definition.section].append(definition)
     locked = discussion.finalised_at is not None
+    answers = signed.answers_of_record(discussion)
+    shown = values or {name: f.read(discussion) for name, f in definitions.items()}
+    items = [i.id for i in pack.step_of_type("readiness").items]
     return render_template(
         "staff/record.html",
         discussion=discussion,
@@ -316,19 +332,24 @@ def record_page(
         fields=definitions,
         section_fields=by_section,
         section_titles=fields.SECTIONS,
-        values=values or {name: f.read(discussion) for name, f in definitions.items()},
+        values=shown,
         summary=summary.build(discussion, pack, "clinician") if locked else None,
         result=result or entries.SaveResult(),
         version=discussion.record_version if version is None else version,
-        concerns={c.risk_id for c in discussion.risk_concerns},
-        ratings={r.statement_id: r.rating for r in discussion.value_ratings},
-        walkthrough={
-            a.item_id: a.answer for a in discussion.readiness_answers if a.phase == "walkthrough"
-        },
+        answers=answers,
+        leaning=pack.option_name(answers.leaning) if answers.leaning else None,
+        readiness_now=readiness.now(
+            discussion, fields.current_values(discussion, pack), answers, items
+        ),
+        steps_not_seen=[s.title for s in pack.steps if s.id not in set(answers.steps_seen)],
         can_finalise=entries.may_sign_off(current_user.member),
         sign_off_error=sign_off_error,
         sign_off_attempted=sign_off_attempted,
         saved_before_sign_off=saved_before_sign_off,
+        choices=choices or {},
+        busy=busy,
+        open_items=open_items,
+        open_items_digest=entries.digest(open_items) if open_items else "",
         **fields.template_helpers(),
     ), status
 
@@ -342,7 +363,9 @@ def record_view(discussion_id: int) -> ViewResult:
         # The record form came back unsent (its token expired): show it as typed, still based on
         # the version it was typed over, so saving it again cannot overwrite someone else's save.
         stored = fields.stored_values(discussion, pack_of(discussion))
-        values = entries.submitted_values(request.form, stored)
+        values = entries.submitted_values(
+            request.form, stored, fields.by_name(discussion, pack_of(discussion))
+        )
         return record_page(discussion, values=values, version=request.form["version"])
     return record_page(discussion)
 
@@ -353,7 +376,9 @@ def save_from_form(discussion: Discussion) -> entries.SaveResult:
         based_on = int(request.form.get("version", "-1"))
     except ValueError:
         abort(400)
-    result = entries.save(discussion, pack_of(discussion), request.form, based_on)
+    result = entries.save(
+        discussion, pack_of(discussion), request.form, based_on, author=current_user.name
+    )
     if result.changed:
         audit.record(
             "edit",
@@ -375,20 +400,58 @@ def record_save(discussion_id: int) -> ViewResult:
         if autosave:
             return jsonify(saved=False, locked=True), 409  # type: ignore[return-value]
         return record_page(discussion, status=409)
+    except entries.RecordBusy:
+        return record_busy(discussion, autosave)
     if autosave:
-        status = 409 if result.conflicts else (422 if result.errors else 200)
+        if result.refused_as_stale:
+            # The script must not take this version: its form does not show what was saved.
+            # It posts the form as it is instead, and the page that comes back shows both.
+            return jsonify(saved=False, conflict=True), 409  # type: ignore[return-value]
+        status = 422 if result.errors else 200
         return jsonify(  # type: ignore[return-value]
-            saved=not (result.conflicts or result.errors),
-            errors=result.errors,
-            conflict=bool(result.conflicts),
-            version=discussion.record_version,
+            saved=not result.errors, errors=result.errors, version=discussion.record_version
         ), status
-    if result.conflicts or result.errors:
-        values = entries.submitted_values(request.form, fields.stored_values(discussion, pack))
-        return record_page(
-            discussion, values=values, result=result, status=409 if result.conflicts else 400
-        )
+    if result.refused_as_stale or result.errors:
+        return refused_save(discussion, pack, result)
     return redirect(url_for("staff.record_view", discussion_id=discussion.id, saved=1))
+
+
+def refused_save(
+    discussion: Discussion, pack: ContentPack, result: entries.SaveResult, **kw: Any
+) -> tuple[str, int]:
+    """The form again, nothing saved: as typed, with what the other person saved meanwhile taken
+    in where only they changed it, and a choice for each field both changed."""
+    values = entries.submitted_values(
+        request.form, fields.stored_values(discussion, pack), fields.by_name(discussion, pack)
+    )
+    values |= {name: c.theirs for name, c in result.taken.items()}
+    status = 409 if result.refused_as_stale else 400
+    if not result.refused_as_stale:
+        # Still resolving a conflict: keep asking about the same fields, on the same version.
+        kept = entries.resolving(request.form, values)
+        result.conflicts = {
+            name: entries.Conflict(fields.stored_values(discussion, pack)[name], values[name], "")
+            for name in kept
+        }
+        kw.setdefault("choices", {n: request.form.get(f"keep-{n}", "") for n in kept})
+    return record_page(discussion, values=values, result=result, status=status, **kw)
+
+
+def record_busy(discussion: Discussion, autosave: bool) -> ViewResult:
+    """Saves kept arriving at the same instant: nothing is saved, the form stays as typed."""
+    if autosave:
+        return jsonify(saved=False, busy=True), 409  # type: ignore[return-value]
+    pack = pack_of(discussion)
+    values = entries.submitted_values(
+        request.form, fields.stored_values(discussion, pack), fields.by_name(discussion, pack)
+    )
+    return record_page(
+        discussion,
+        values=values,
+        status=409,
+        version=request.form.get("version", ""),
+        busy=True,
+    )
 
 
 SIGN_OFF_UNTICKED = "Tick the box to confirm the record is complete, then sign off again."
@@ -398,34 +461,53 @@ SIGN_OFF_UNTICKED = "Tick the box to confirm the record is complete, then sign o
 @login_required
 def finalise(discussion_id: int) -> ViewResult:
     """Sign off: first save what the form holds, so nothing typed just before is lost; sign off
-    only when all of it saved and the box is ticked, and otherwise say why on the page."""
+    only when all of it saved and the box is ticked, and otherwise say why on the page. With
+    items still open, the page lists them and asks for a second, explicit acknowledgement."""
     discussion = load(discussion_id)
     if not entries.may_sign_off(current_user.member):
         abort(403)
     if discussion.finalised_at is not None:
         return redirect(url_for("staff.record_view", discussion_id=discussion.id))
+    pack = pack_of(discussion)
     saved = False
     if "version" in request.form:
-        result = save_from_form(discussion)
-        if result.conflicts or result.errors:
-            values = entries.submitted_values(
-                request.form, fields.stored_values(discussion, pack_of(discussion))
-            )
-            return record_page(
-                discussion,
-                values=values,
-                result=result,
-                status=409 if result.conflicts else 400,
-                sign_off_attempted=True,
-            )
+        try:
+            result = save_from_form(discussion)
+        except entries.RecordBusy:
+            return record_busy(discussion, autosave=False)
+        if result.refused_as_stale or result.errors:
+            return refused_save(discussion, pack, result, sign_off_attempted=True)
         saved = bool(result.changed)
     if request.form.get("confirm") != "yes":
         return record_page(
             discussion, status=400, sign_off_error=SIGN_OFF_UNTICKED, saved_before_sign_off=saved
         )
-    entries.finalise(discussion, current_user.member, current_user.name, current_user.role)
-    audit.record("finalise", discussion)
+    try:
+        entries.finalise(
+            discussion,
+            pack,
+            current_user.member,
+            current_user.name,
+            current_user.role,
+            acknowledged=request.form.get("acknowledge_open", ""),
+        )
+    except entries.OpenItemsNotAcknowledged as refused:
+        return record_page(
+            discussion,
+            status=400,
+            saved_before_sign_off=saved,
+            open_items=refused.items,
+            sign_off_attempted=True,
+        )
+    except entries.RecordBusy:
+        return record_busy(discussion, autosave=False)
+    audit.record("finalise", discussion, detail=f"{len(open_items_signed(discussion))} open")
     return redirect(url_for("staff.record_view", discussion_id=discussion.id, finalised=1))
+
+
+def open_items_signed(discussion: Discussion) -> tuple[signed.OpenItem, ...]:
+    snapshot = signed.snapshot_of(discussion)
+    return snapshot.open_items if snapshot is not None else ()
 
 
 @bp.route("/discussions/<int:discussion_id>/amend", methods=["GET", "POST"])
@@ -448,7 +530,13 @@ def amend(discussion_id: int) -> ViewResult:
         after = request.form.get(name, "")
         reason = request.form.get("reason", "")
         try:
-            errors = entries.amend(discussion, pack, current_user.member, name, after, reason)
+            based_on = int(request.form.get("version", ""))
+        except ValueError:
+            abort(400)
+        try:
+            errors = entries.amend(
+                discussion, pack, current_user.member, name, after, reason, based_on=based_on
+            )
         except entries.NotSignedOff:
             abort(409)
         if not errors:
@@ -465,10 +553,11 @@ def amend(discussion_id: int) -> ViewResult:
         entry=summary.build(discussion, pack, "clinician").entries[name],
         after=after,
         reason=reason,
+        version=discussion.record_version,
         reason_limit=entries.REASON_LIMIT,
         errors=errors,
         **fields.template_helpers(),
-    ), (400 if errors else 200)
+    ), (409 if "version" in errors else 400 if errors else 200)
 
 
 @bp.get("/audit")

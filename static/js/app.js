@@ -193,10 +193,14 @@
       return response.json().then(function (data) {
         // An expired token is not a failure the reader can fix: it is renewed below and saved again.
         say(response.ok ? "saved" : (data.expired ? "saving" : "failed"));
-        // The staff record counts its saves: keep the next save based on this one.
+        // The staff record counts its saves: the next save is based on this one, and only on a
+        // save of this form's own. A refused save's answer carries no version to take: the form
+        // does not show what the other person saved, and taking their version would let it be
+        // saved over without anyone seeing it.
         var version = form.querySelector("[data-record-version]");
-        if (version && data.version !== undefined) { version.value = String(data.version); }
-        // Someone else saved meanwhile: post the form normally, which shows both versions.
+        if (version && response.ok && data.version !== undefined) { version.value = String(data.version); }
+        // Someone else saved meanwhile: post the form as it is, still based on the version it was
+        // typed over. The page that comes back shows both versions and asks which stands.
         if (response.status === 409 && data.conflict) { submitAfter = null; HTMLFormElement.prototype.submit.call(form); }
         // The page's security token ran out (left open a long time): take the new one and save again.
         // Once only: a browser that keeps no cookies would otherwise be asked again and again.

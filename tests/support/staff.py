@@ -6,6 +6,7 @@ import re
 import time
 
 import pyotp
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -95,21 +96,66 @@ def signed_in_with_discussion(
 def record_form(client: FlaskClient, discussion_id: int) -> dict[str, str | list[str]]:
     """What the browser would send back for the record page unchanged."""
     page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
+    return form_data(page)
+
+
+def form_data(page: BeautifulSoup) -> dict[str, str | list[str]]:
+    """What the browser would send back for the record form on this page, as it stands."""
     form = page.select_one("form#record")
     assert form is not None
     data: dict[str, str | list[str]] = {}
+
+    def add(name: str, value: str) -> None:
+        held = data.get(name)
+        if held is None:
+            data[name] = value
+        else:
+            data[name] = [*([held] if isinstance(held, str) else held), value]
+
     for field in form.select("input, textarea, select"):
         name = field.get("name")
-        if not name:
+        if not isinstance(name, str):
             continue
         if field.name == "textarea":
-            data[name] = textarea_value(field)
+            add(name, textarea_value(field))
         elif field.name == "select":
             chosen = field.select_one("option[selected]")
-            data[name] = chosen["value"] if chosen else ""
+            add(name, str(chosen["value"]) if chosen else "")
         elif field.get("type") in ("checkbox", "radio"):
             if field.has_attr("checked"):
-                data[name] = field["value"]
+                add(name, str(field["value"]))
         else:
-            data[name] = str(field.get("value", ""))
+            add(name, str(field.get("value", "")))
     return data
+
+
+def sign_off(
+    client: FlaskClient, discussion_id: int, data: dict[str, str | list[str]] | None = None
+) -> TestResponse:
+    """Sign the record off as a clinician does, from the form as sent (`data`), acknowledging
+    whatever the page then lists as still open: the answer to the last post is returned."""
+    form = dict(data if data is not None else {"confirm": "yes"})
+    form.setdefault("confirm", "yes")
+    url = f"/staff/discussions/{discussion_id}/finalise"
+    response = client.post(url, data=form)
+    if response.status_code == 400:
+        page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        box = page.select_one("input#acknowledge_open")
+        if box is not None:
+            # The form has been saved by now: sign off from what the page shows.
+            response = client.post(
+                url, data=form_data(page) | {"confirm": "yes", "acknowledge_open": box["value"]}
+            )
+    return response
+
+
+def amend(
+    client: FlaskClient, discussion_id: int, field: str, value: str, reason: str
+) -> TestResponse:
+    """Amend one entry from the amendment page, as written on the version it shows."""
+    url = f"/staff/discussions/{discussion_id}/amend?field={field}"
+    page = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+    version = page.select_one("input[name=version]")
+    assert version is not None, "the amendment page says which version it was written on"
+    data = {"field": field, field: value, "reason": reason, "version": str(version["value"])}
+    return client.post(url, data=data)
