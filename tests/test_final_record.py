@@ -15,7 +15,7 @@ from companion.content import pack_shown
 from companion.models import AuditEvent, Discussion, db
 from companion.record import entries
 from tests.support.pages import PageClient, text_of
-from tests.support.pdf import pdf_text, poppler
+from tests.support.pdf import BIDI_CONTROLS, pdf_text, poppler
 from tests.support.record import (
     CLINICIAN,
     form_values,
@@ -66,6 +66,16 @@ def everything_done(app: Flask, client: FlaskClient, discussion_id: int) -> dict
     for phase in ("before", "after"):
         data |= {f"ready-{phase}-{item}": "yes" for item in READINESS}
     return data | {"decision": "planned-pump", "emergency_support": "planned"}
+
+
+def body_text(pdf: bytes) -> str:
+    """The text of every page without its running header and footer (A4 in points, less the
+    page's top and bottom margins), so a run that crosses a page break reads as one."""
+    pages = int(poppler("pdfinfo", pdf).split("Pages:")[1].split()[0])
+    crop = ("-x", "0", "-y", "74", "-W", "595", "-H", "711")
+    return "".join(
+        poppler("pdftotext", pdf, "-f", str(n), "-l", str(n), *crop) for n in range(1, pages + 1)
+    ).translate(BIDI_CONTROLS)
 
 
 def read_every_step(patient: FlaskClient, link: PatientLink, count: int) -> None:
@@ -353,6 +363,7 @@ def test_long_unbroken_text_prints_whole_in_every_pdf(database: str) -> None:
     question = "问" * 300
     patient.post(link.step(type="own_questions"), data={"new_question": question, "action": "add"})
     lean(patient, link, "planned-pump", "R" * 300)
+    patient.post(link.step(type="values"), data={"values_note": "V" * 300})
     runs: dict[str, str] = {}
     data = record_form(client, discussion_id)
     fields = {
@@ -373,14 +384,16 @@ def test_long_unbroken_text_prints_whole_in_every_pdf(database: str) -> None:
             runs[name] = (f"F{number}X" * 300)[:size]
     data = data | runs | {"decision": "planned-pump"}
     assert client.post(f"/staff/discussions/{discussion_id}", data=data).status_code == 302
-    for copy in ("clinician", "patient"):
+    # Signed, so no DRAFT mark is drawn across the text.
+    assert sign_off(client, discussion_id).status_code == 302
+    for copy in ("clinician", "patient", "patient&size=large"):
         pdf = client.get(f"/staff/discussions/{discussion_id}/record.pdf?copy={copy}").data
-        text = "".join(pdf_text(pdf).split())
+        text = "".join(body_text(pdf).split())
         for name, run in runs.items():
-            if copy == "patient" and name != "next_steps" and not name.endswith("-answer"):
+            if copy != "clinician" and name != "next_steps" and not name.endswith("-answer"):
                 continue  # the patient's copy shows only what staff wrote for the patient
             assert run in text, (copy, name)
-        assert question in text and "R" * 300 in text, copy
+        assert question in text and "R" * 300 in text and "V" * 300 in text, copy
         first_page = "".join(poppler("pdftotext", pdf, "-f", "1", "-l", "1").split())
         assert label in first_page, copy
         with app.app_context():
