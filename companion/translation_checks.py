@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Marks that may stand inside a number: a decimal point or comma, a group separator (including
+# the no-break spaces Polish and Portuguese group with, and the Arabic decimal and group marks).
+SEPARATORS = ".,\u00a0\u202f\u066b\u066c"
+NUMBER = re.compile(rf"\d+(?:[{SEPARATORS}]\d+)*")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
@@ -48,9 +54,61 @@ def problems(template: Catalog, translated: Catalog) -> list[str]:
                 found.append(f"placeholders differ: {name}")
             if sorted(TAG.findall(string)) != sorted(TAG.findall(english)):
                 found.append(f"HTML tags differ: {name}")
-            lost = [n for n in NUMBER.findall(english) if n not in string]
-            if lost:
-                found.append(f"numbers lost ({', '.join(lost)}): {name}")
+            found += number_problems(english, string, str(translated.locale or "en"), name)
+    return found
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of any script (Arabic-Indic, Bengali, Gujarati, ...) as 0-9, to compare values."""
+    return "".join(
+        str(unicodedata.digit(ch)) if unicodedata.category(ch) == "Nd" else ch for ch in text
+    )
+
+
+def read_number(token: str, locale: str) -> Decimal | None:
+    """The value a reader of `locale` takes `token` to be: its decimal mark is a decimal mark,
+    its group separator groups three digits. A mark the locale does not use is read as English
+    writes it; a token that reads as nothing sensible gives None."""
+    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    parts = re.split(f"[{SEPARATORS}]", token)
+    marks = re.findall(f"[{SEPARATORS}]", token)
+    whole, fraction = parts[0], ""
+    for n, (mark, part) in enumerate(zip(marks, parts[1:], strict=True)):
+        last = n == len(marks) - 1
+        if mark == decimal and last:
+            fraction = part
+        elif mark in (group, "\u00a0", "\u202f", "\u066c") and len(part) == 3:
+            whole += part
+        elif mark in (".", "\u066b") and last:
+            fraction = part
+        elif mark == "," and len(part) == 3:
+            whole += part
+        else:
+            return None
+    return Decimal(f"{whole}.{fraction}" if fraction else whole)
+
+
+def number_problems(english: str, translation: str, locale: str, name: str) -> list[str]:
+    """Every number of the English must be in the translation with the same value, as a reader
+    of the translation's language reads it: "1,252" in a Spanish sentence is one point two five
+    two, not twelve hundred and fifty-two."""
+    written = NUMBER.findall(ascii_digits(translation))
+    values = {read_number(token, locale) for token in written}
+    lost, misread = [], []
+    for token in NUMBER.findall(english):
+        if read_number(token, "en") in values:
+            continue
+        digits = re.sub(r"\D", "", token)
+        twin = next((w for w in written if re.sub(r"\D", "", w) == digits), None)
+        if twin is None:
+            lost.append(token)
+        else:
+            misread.append(f"{twin} reads as {read_number(twin, locale)} in {locale}")
+    found = []
+    if lost:
+        found.append(f"numbers lost ({', '.join(lost)}): {name}")
+    if misread:
+        found.append(f"numbers misread ({'; '.join(misread)}): {name}")
     return found
 
 

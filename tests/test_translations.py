@@ -6,13 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 from babel.messages.catalog import Catalog
 
-from companion.translation_checks import problems, read_catalog
+from companion.translation_checks import number_problems, problems, read_catalog, read_number
 from tests.support.database import make_app
 from tests.support.pages import PageClient
 
@@ -224,3 +225,43 @@ def test_a_suggestion_with_other_placeholders_is_dropped_so_the_catalog_compiles
     kept = catalog(path)["Read more in step %(number)s: %(title)s"]
     assert kept.string == "" and not kept.fuzzy
     pybabel("compile", "-i", path, "-o", tmp_path / "messages.mo")
+
+
+def test_the_number_gate_reads_each_number_as_the_language_does() -> None:
+    """ "1,252" in a Spanish sentence reads as one point two five two: the gate refuses it, and
+    takes "1.252" (Spanish grouping) as twelve hundred and fifty-two."""
+    template = read_catalog(TRANSLATIONS / "content.pot")
+    spanish = read_catalog(TRANSLATIONS / "es" / "LC_MESSAGES" / "content.po")
+    assert problems(template, spanish) == []
+    protect = next(m for m in spanish if m.id and "about 1,252 people" in str(m.id))
+    assert "1.252" in str(protect.string)
+    protect.string = str(protect.string).replace("1.252", "1,252")
+    assert problems(template, spanish) == [
+        f"numbers misread (1,252 reads as 1.252 in es): {str(protect.id)!r}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("token", "locale", "value"),
+    [
+        ("1,252", "en", "1252"),
+        ("1.252", "es", "1252"),
+        ("1,252", "es", "1.252"),
+        ("1\u00a0252", "pl", "1252"),
+        ("0,63", "ro", "0.63"),
+        ("0.63", "es", "0.63"),
+        ("1.252", "ar", "1.252"),
+        ("27", "ur", "27"),
+    ],
+)
+def test_numbers_are_read_as_a_reader_of_each_language_reads_them(
+    token: str, locale: str, value: str
+) -> None:
+    assert read_number(token, locale) == Decimal(value)
+
+
+def test_digits_of_any_script_count_as_the_same_number() -> None:
+    english = "About 27 in 100 people."
+    assert number_problems(english, "تقريباً ٢٧ من كل ١٠٠ شخص.", "ar", "x") == []
+    assert number_problems(english, "তক ২৭ ১০০", "bn", "x") == []
+    assert number_problems(english, "About 72 in 100.", "en", "x") == ["numbers lost (27): x"]
