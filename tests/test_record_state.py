@@ -23,7 +23,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from companion.record import fields as defs
 from companion.record.fields import Field
 from tests.support.database import ROOT, sqlite_only
 from tests.support.record import (
@@ -46,12 +45,23 @@ def value_for(definition: Field) -> st.SearchStrategy[str]:
     """A value the field accepts."""
     if definition.vocabulary is not None:
         allowed = list(definition.vocabulary.values)
-        if definition.control != "radios" or definition.vocabulary is not defs.QUESTION_STATUS:
+        if definition.control != "radios":
+            # A browser cannot clear a radio once one is chosen; a box or a drop-down it can.
             allowed.append("")
         return st.sampled_from(allowed)
     if definition.control == "number":
         return st.one_of(st.just(""), st.integers(0, 100).map(str))
     return st.one_of(st.just(""), TEXTS)
+
+
+def as_a_browser_sends(form: dict[str, str], fields: dict[str, Field]) -> dict[str, str]:
+    """An unticked box and an unchosen radio send nothing; every other control sends its value,
+    empty or not. (A field the form never showed keeps its stored value.)"""
+    return {
+        k: v
+        for k, v in form.items()
+        if v != "" or k not in fields or fields[k].control not in ("checkbox", "radios")
+    }
 
 
 def normal(text: str) -> str:
@@ -133,7 +143,7 @@ class RecordMachine(RuleBasedStateMachine):
         )
         changes = {n: data.draw(value_for(self.fields[n]), label=n) for n in names}
         form = {**self.expected, **changes, "version": str(self.version)}
-        sent = {k: v for k, v in form.items() if v != "" or self.fields.get(k) is None}
+        sent = as_a_browser_sends(form, self.fields)
         response = self.client.post(f"/staff/discussions/{self.discussion_id}", data=sent)
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         if any(self.expected[n] != v for n, v in changes.items()):
@@ -147,7 +157,7 @@ class RecordMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from(sorted(self.fields)))
         value = data.draw(value_for(self.fields[name]))
         form = {**self.expected, name: value, "version": str(self.version), "confirm": "yes"}
-        sent = {k: v for k, v in form.items() if v != ""}
+        sent = as_a_browser_sends(form, self.fields)
         response = sign_off(self.client, self.discussion_id, sent)
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         self.expected[name] = value
