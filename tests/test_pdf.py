@@ -364,10 +364,35 @@ def test_icon_arrays_highlight_exactly_the_figure() -> None:
         svg = icon_array_svg(count, f"{count} in 100 <people>")
         hits, misses = re.findall(r'd="([^"]*)"', svg)
         # Colours as attributes: WeasyPrint ignores page CSS inside inline SVG (all black).
-        assert 'fill="#d5281b"' in svg and 'fill="#aeb7bd"' in svg
+        assert 'fill="#d5281b"' in svg and 'fill="#ffffff" stroke="#4c6272"' in svg
         assert hits.count("M") == 2 * count and misses.count("M") == 2 * (100 - count)
         assert 'aria-label="' + f"{count} in 100 &lt;people&gt;" + '"' in svg
     assert icon_array_svg(250, "x") == icon_array_svg(100, "x")
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_icon_arrays_tell_the_two_groups_apart_without_colour_alone() -> None:
+    """WCAG 1.4.11: each kind of figure is 3:1 against the page (NHS grey on screen, white on
+    paper), and a counted figure differs from the others in shape too: filled, not hollow."""
+    from companion.web import icon_array
+
+    svg = icon_array.icon_array_svg(30, "x")
+    assert 'stroke="' not in svg.split('class="app-icon-array__miss"')[0], "counted: solid"
+    for page in ("#f0f4f5", "#ffffff"):
+        assert contrast(icon_array.HIT, page) >= 3
+        assert contrast(icon_array.MISS_LINE, page) >= 3
+    assert contrast(icon_array.HIT, icon_array.MISS_FILL) >= 3
 
 
 def test_demo_record_command_needs_no_database_or_server(tmp_path: Path) -> None:

@@ -10,8 +10,13 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
-HIT = "#d5281b"  # NHS red: the people the figure counts
-MISS = "#aeb7bd"  # NHS pale grey: everyone else
+# The people the figure counts are solid NHS red; everyone else is drawn in outline only, in
+# NHS dark grey on white. Colour is not the only cue (filled against hollow), and each is at
+# least 3:1 against the page and against each other (WCAG 1.4.11): red on the NHS grey page
+# 4.6:1, the outline 5.8:1, a hollow figure's white against a red one 5.1:1.
+HIT = "#d5281b"
+MISS_FILL = "#ffffff"
+MISS_LINE = "#4c6272"
 
 
 def _person(n: int) -> str:
@@ -40,5 +45,21 @@ def icon_array_svg(count: int, label: str, *, css_class: str = "app-icon-array")
         f' class="{css_class}__svg">'
         # Fill as attributes: the PDF renderer does not apply page CSS inside inline SVG.
         f'<path class="{css_class}__hit" fill="{HIT}" d="{hits}"/>'
-        f'<path class="{css_class}__miss" fill="{MISS}" d="{misses}"/></svg>'
+        f'<path class="{css_class}__miss" fill="{MISS_FILL}" stroke="{MISS_LINE}"'
+        f' stroke-width="1.2" stroke-linejoin="round" d="{misses}"/></svg>'
+    )
+
+
+def icon_key_svg(counted: bool, *, css_class: str = "app-icon-array") -> Markup:
+    """One figure as the arrays draw it, for the key beside them (decorative: the key's words
+    say what it means)."""
+    part = "hit" if counted else "miss"
+    paint = (
+        f'fill="{HIT}"'
+        if counted
+        else f'fill="{MISS_FILL}" stroke="{MISS_LINE}" stroke-width="1.2" stroke-linejoin="round"'
+    )
+    return Markup(  # noqa: S704 - constants only
+        f'<svg viewBox="0 0 20 20" aria-hidden="true" focusable="false" class="{css_class}__key">'
+        f'<path class="{css_class}__{part}" {paint} d="{_person(0)}"/></svg>'
     )
