@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -224,6 +225,20 @@ def select_locale() -> str:
 
 
 ENGLISH = Markup('<span lang="en" dir="ltr">{}</span>')
+# A run of Latin words in right-to-left text (a study's name and year, "PCI", "NICE"): isolated
+# left to right, so "PROTECT II (2012): 30 ..." keeps the study, its year and the number after it
+# in the order written instead of the bidi algorithm joining the year to the next number.
+LATIN_RUN = re.compile(
+    r"(?<![&#\w])[A-Za-z][A-Za-z0-9\-]*(?: [A-Za-z0-9][A-Za-z0-9\-]*)*(?: \((?:19|20)\d\d\))?"
+)
+
+
+def isolate_latin_runs(text: Markup) -> Markup:
+    """Escaped right-to-left text with each Latin run in a left-to-right span of its own."""
+    # The text is escaped already, and a run holds only letters, digits, spaces, hyphens and a
+    # bracketed year: nothing of it can be markup.
+    spans = LATIN_RUN.sub(lambda run: f'<span dir="ltr">{run[0]}</span>', str(text))
+    return Markup(spans)  # noqa: S704
 
 
 def _translated(translations: Any, key: str | tuple[str, int]) -> str | None:
@@ -251,7 +266,11 @@ def _memo(kind: str, msgid: str, domain: Any) -> Markup:
     found = known.get(key)
     if found is None:
         translations = domain.get_translations() if domain is not None else get_translations()
-        found = known[key] = _in_language(msgid, _translated(translations, msgid))
+        translated = _translated(translations, msgid)
+        found = _in_language(msgid, translated)
+        if kind == "content" and translated is not None and current_language().dir == "rtl":
+            found = isolate_latin_runs(found)
+        known[key] = found
     return found
 
 

@@ -296,7 +296,7 @@ class _Builder:
         rows = [
             QuestionRow(
                 question=Words(
-                    content_text(prompts[m].text).unescape(),
+                    content_text(prompts[m].text).striptags(),
                     self.reader.code,
                     self.reader.dir,
                 ),
