@@ -18,11 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "content" / "htg492"
 SOURCES = PACK / "sources"
 STUDIES = ("CHIP-BCIS3", "PROTECT II", "BCIS-1", "REVIVED-BCIS2", "PROTECT IV", "SURE test")
-NEWEST = "2.0.0"
+NEWEST = "2.1.0"
 PACK_FILE = PACK / NEWEST / "pack.yaml"
 # Published versions are never edited: a discussion shown one must be able to show it again.
 PUBLISHED = {
     "1.0.0": "573865f776a29d6d9a89123e73d755d1a6d87f8435791182eb4a96633f4fd407",
+    "2.0.0": "efe287ec86fd455eeaf9615db2e3bd9c308f0ac57ca3668e1a713bdd77714cea",
 }
 
 
@@ -207,7 +208,7 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "privacy",
         "reading-level",
     } <= set(sections)
-    assert "28 November 2026" in sections["evidence"]
+    assert "4 December 2026" in sections["evidence"]
     assert "PROTECT IV" in sections["updates"] and "may change" in sections["updates"]
     assert "cardiogenic shock" in sections["for-whom"] and "emergency" in sections["for-whom"]
 
@@ -299,7 +300,7 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
         (
             lambda d: d.update(content_version="2.0.1"),
             "content_version",
-            "but the folder is '2.0.0'",
+            "but the folder is '2.1.0'",
         ),
     ],
 )

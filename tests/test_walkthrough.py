@@ -472,14 +472,14 @@ def test_about_page_says_where_the_information_comes_from(pages: PageClient) -> 
         "PROTECT IV",
         "28 November 2018",
         "Next review due",
-        "2.0.0",
+        "2.1.0",
         "O'Neill WW et al. Circulation 2012",
         "CHIP-BCIS3",
         "Who this guide is for",
         "cardiogenic shock",
         "Who wrote it, and who checked it",
         "No maker of a heart pump or a balloon pump had any part in it",
-        "We last searched for new studies on 28 November 2026",
+        "We last searched for new studies on 4 December 2026",
         "Last search for new studies",
         "Why there are no patient stories",
         "What happens to your answers",
@@ -730,7 +730,7 @@ def test_a_discussion_started_on_version_1_still_shows_version_1(
     link = start(pages)
     with app.app_context():
         started = db.session.scalars(select(Discussion)).one()
-        assert started.content_version == "2.0.0", "new discussions get the newest"
+        assert started.content_version == "2.1.0", "new discussions get the newest"
         started.content_version = "1.0.0"
         db.session.commit()
     # Steps are numbered as in 1.0.0 (10 of them): the values step was the eighth.
