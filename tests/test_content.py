@@ -176,6 +176,17 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "Before",
         "During",
         "After",
+        "DVLA",
+        "drive a car for a week",
+        "same day or the next day",
+        "DanGer Shock",
+        "Tell your team what you would want if this happened",
+        "did not find a benefit",
+        "a little better or a little worse",
+        "about 28 in 100",
+        "about 39 in 100",
+        "This guide has no figure for bleeding",
+        "deaths from any cause in CHIP-BCIS3",
     ):
         assert needed in everything + " ".join(
             p.heading or "" for s in pack.steps for p in s.paragraphs
@@ -185,6 +196,9 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "long-term effects",
         "their outcomes were poor",
         "This lowers the risk",
+        "found no benefit",
+        "The sources of this guide do not",
+        "the best study",
     ):
         assert withdrawn not in everything, withdrawn
     assert [s.type for s in pack.steps][-4:] == ["values", "own_questions", "leaning", "readiness"]
@@ -209,8 +223,32 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "reading-level",
     } <= set(sections)
     assert "4 December 2026" in sections["evidence"]
+    assert "numbers" in sections and "0.63 to 1.15" in sections["numbers"]
+    assert "not heart doctors" in sections["authors"]
+    assert "without outside money" in sections["funding"]
     assert "PROTECT IV" in sections["updates"] and "may change" in sections["updates"]
     assert "cardiogenic shock" in sections["for-whom"] and "emergency" in sections["for-whom"]
+
+
+def test_every_figure_restates_its_outcome_in_full() -> None:
+    """ "About 73 in 100 did not." leaves the reader, or a translator, to guess what did not happen:
+    every "N in 100" complement in the newest English says the outcome again."""
+    raw = yaml.safe_load(PACK_FILE.read_text())
+    elliptical = [
+        f"{path}: {node['text']}"
+        for path, node in walk(raw)
+        if isinstance(node.get("text"), str)
+        and re.search(r"\bin 100 (people )?did not\.", " ".join(node["text"].split()))
+    ]
+    assert elliptical == []
+
+
+def test_no_values_statement_leans_towards_an_option() -> None:
+    """Each statement weighs a gain against a cost, and none appeals to what a study found."""
+    values = load_pack(PACK).step_of_type("values")
+    for statement in values.statements:
+        assert ", even " in statement.text, statement.id
+        assert "study" not in statement.text.lower(), statement.id
 
 
 def test_every_option_is_described_in_the_same_detail() -> None:

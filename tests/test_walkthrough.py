@@ -166,7 +166,7 @@ def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -
     link = start(pages)
     form = {
         "rating-support-ready": "a-lot",
-        "rating-best-evidence": "not-sure",
+        "rating-no-device": "not-sure",
         "concern": ["bleeding", "haemolysis", "not-a-risk"],
         "values_note": "x" * 2001,
     }
@@ -177,7 +177,7 @@ def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -
     form["values_note"] = "Getting home for my grandson's wedding"
     assert pages.post(link.step(type="values"), form) == link.after(type="values")
     page = pages.get(link.step(type="values"))
-    assert page.select_one("#rating-best-evidence-not-sure").has_attr("checked")
+    assert page.select_one("#rating-no-device-not-sure").has_attr("checked")
     assert page.select_one("#concern-haemolysis").has_attr("checked")
     assert not page.select_one("#concern-vascular-damage").has_attr("checked")
     assert (
@@ -468,7 +468,10 @@ def test_about_page_says_where_the_information_comes_from(pages: PageClient) -> 
     main = text_of(page, "main")
     for needed in (
         "It is not a NICE product",
-        "No company paid for this guide",
+        "No organisation funded this guide",
+        "without outside money",
+        "not heart doctors",
+        "The numbers in detail",
         "PROTECT IV",
         "28 November 2018",
         "Next review due",
@@ -478,7 +481,7 @@ def test_about_page_says_where_the_information_comes_from(pages: PageClient) -> 
         "Who this guide is for",
         "cardiogenic shock",
         "Who wrote it, and who checked it",
-        "No maker of a heart pump or a balloon pump had any part in it",
+        "no maker of a heart pump or a balloon pump had any part in it",
         "We last searched for new studies on 4 December 2026",
         "Last search for new studies",
         "Why there are no patient stories",
@@ -517,7 +520,7 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
     pages.post(link.step(id="what-happens"), {"ask": "yes"})
     pages.post(
         link.step(type="values"),
-        {"rating-best-evidence": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"},
+        {"rating-no-device": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"},
     )
     pages.post(link.step(type="own_questions"), {"new_question": "First question", "action": "add"})
     pages.post(link.step(type="readiness"), {"ready-sure": "yes", "ready-understand": "no"})
@@ -535,7 +538,7 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
         pages.get(there.step(id="what-happens"), lang=code).select_one("#ask").has_attr("checked")
     )
     values = pages.get(there.step(type="values"), lang=code)
-    assert values.select_one("#rating-best-evidence-a-little").has_attr("checked")
+    assert values.select_one("#rating-no-device-a-little").has_attr("checked")
     assert values.select_one("#concern-heart-damage").has_attr("checked")
     assert textarea_value(values.select_one("textarea#values_note")) == "Ĉu?"
     ready = pages.get(there.step(type="readiness"), lang=code)
@@ -651,15 +654,15 @@ def test_the_options_are_compared_in_one_table_with_pictures_on_the_same_scale(
         assert len(cells) == 4 and all(len(c.get_text(strip=True)) > 40 for c in cells)
     # Every figure is drawn as 100 people and said both ways, with its study and year.
     pictures = page.select("figure.app-icon-array svg[role=img]")
-    assert len(pictures) == 10
+    assert len(pictures) == 14
     labels = [svg["aria-label"] for svg in pictures]
     assert (
         "A planned heart pump: About 27 in 100 people died from heart causes. "
-        "About 73 in 100 did not." in labels
+        "About 73 in 100 did not die from heart causes." in labels
     )
     assert (
         "PCI with no planned support device: About 15 in 100 people died from heart causes. "
-        "About 85 in 100 did not." in labels
+        "About 85 in 100 did not die from heart causes." in labels
     )
     headings = [h.get_text(strip=True) for h in page.select(".app-figure h3")]
     assert "CHIP-BCIS3 (2026): death from heart causes" in headings
