@@ -26,6 +26,10 @@ LIST_NAMES = ("benefits", "risks", "options")
 TRANSLATABLE_FIELDS = frozenset({"title", "summary", "text", "name", "label", "heading"})
 ABOUT_FIELDS = ("made_by", "not_nice", "funding", "update_policy")
 VERSION = re.compile(r"\d+\.\d+\.\d+")
+# From content 2.1.0 on, the other side of a figure says its outcome again ("About 73 in 100 did
+# not die from heart causes.", never "About 73 in 100 did not."), so that no reader or translator
+# has to guess what did not happen. Earlier versions are published and stay as they are.
+FULL_COMPLEMENT_FROM = (2, 1, 0)
 # The leaning answer of a patient who has not chosen an option yet.
 NOT_SURE = "not-sure"
 
@@ -291,8 +295,33 @@ def _option_rows(reader: _Reader, rows: tuple[Choice, ...], keys: set[str]) -> d
     return {row.id: _sourced(given.child(row.id), keys) for row in rows}
 
 
+def _last_words(sentence: str, n: int = 2) -> list[str]:
+    return re.findall(r"[\w'-]+", sentence.lower())[-n:]
+
+
+def _restates_outcome(reader: _Reader, text: str, count: int) -> None:
+    """The complement ends with the same words as the outcome: "... died from heart causes.
+    About 73 in 100 did not die from heart causes." """
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    outcome = next(s for s in sentences if re.search(rf"\b{count} in 100\b", s))
+    complement = next(
+        (s for s in sentences if s is not outcome and re.search(rf"\b{100 - count} in 100\b", s)),
+        None,
+    )
+    if complement is None or _last_words(complement) != _last_words(outcome):
+        reader.fail(
+            f"must restate the outcome in full in the sentence with '{100 - count} in 100', "
+            f"ending as the outcome does ('{' '.join(_last_words(outcome))}')",
+            "text",
+        )
+
+
 def _figures(
-    readers: list[_Reader], options: tuple[Choice, ...], keys: set[str]
+    readers: list[_Reader],
+    options: tuple[Choice, ...],
+    keys: set[str],
+    *,
+    full_complement: bool = False,
 ) -> tuple[Figure, ...]:
     option_ids = {o.id for o in options}
     figures = []
@@ -316,6 +345,8 @@ def _figures(
             for n in (count, 100 - count):
                 if not re.search(rf"\b{n} in 100\b", text):
                     a.fail(f"must say '{n} in 100': every figure is given both ways", "text")
+            if full_complement:
+                _restates_outcome(a, text, count)
             arms.append(Arm(option, name, count, text, _source(a, keys)))
         figures.append(
             Figure(
@@ -432,6 +463,10 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
         for r, choice in zip(option_readers, _choices(option_readers, keys), strict=True)
     )
     about = top.child("about")
+    version = top.text("content_version")
+    full_complement = bool(VERSION.fullmatch(version)) and (
+        version_key(version) >= FULL_COMPLEMENT_FROM
+    )
     pack = ContentPack(
         id=top.text("id"),
         title=top.text("title"),
@@ -446,7 +481,12 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
         steps=steps,
         about={name: _sourced(about.child(name), keys) for name in ABOUT_FIELDS},
         option_rows=option_rows,
-        figures=_figures(top.children("figures", required=False), options, keys),
+        figures=_figures(
+            top.children("figures", required=False),
+            options,
+            keys,
+            full_complement=full_complement,
+        ),
         about_sections=_sections(about.children("sections", required=False), keys),
         last_search=top.date("last_search", required=False),
     )

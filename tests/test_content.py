@@ -326,6 +326,20 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
             "both ways",
         ),
         (
+            lambda d: d["figures"][0]["arms"][0].update(
+                text="About 27 in 100 people died from heart causes. About 73 in 100 did not."
+            ),
+            "figures[0].arms[0].text",
+            "restate the outcome in full",
+        ),
+        (
+            lambda d: d["figures"][1]["arms"][1].update(
+                text="About 40 in 100 people had a serious problem. About 60 in 100 were fine."
+            ),
+            "figures[1].arms[1].text",
+            "('serious problem')",
+        ),
+        (
             lambda d: d["figures"][1]["arms"][1].update(option="a-stent"),
             "figures[1].arms[1].option",
             "not the id of an option",
