@@ -61,6 +61,8 @@ class Paragraph(Sourced):
     shows: str | None = None
     # A sub-heading shown above the paragraph ("Before", "During", "After").
     heading: str | None = None
+    # Ids of study figures drawn as icon arrays after the paragraph (see ContentPack.figures).
+    figures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -375,6 +377,28 @@ def _sections(readers: list[_Reader], keys: set[str]) -> tuple[Section, ...]:
     return sections
 
 
+class _Id:
+    """One id in a list of ids, remembering where it is for error messages."""
+
+    def __init__(self, reader: _Reader, field: str, data: str) -> None:
+        self.reader, self.field, self.data = reader, field, data
+
+    def fail(self, problem: str) -> ContentPackError:
+        return self.reader.fail(problem, self.field)
+
+
+def _id_list(reader: _Reader, field: str) -> list[_Id]:
+    value = reader.data.get(field)
+    if not isinstance(value, list) or not value:
+        reader.fail("must be a non-empty list of ids", field)
+    ids = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            reader.fail("must be an id", f"{field}[{i}]")
+        ids.append(_Id(reader, f"{field}[{i}]", item.strip()))
+    return ids
+
+
 def _step(reader: _Reader, keys: set[str]) -> Step:
     step_type = reader.text("type")
     if step_type not in STEP_TYPES:
@@ -384,8 +408,13 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
         shows = p.optional_text("shows")
         if shows is not None and shows not in LIST_NAMES:
             p.fail(f"is {shows!r}, not one of {', '.join(LIST_NAMES)}", "shows")
+        figure_ids: tuple[str, ...] = ()
+        if p.data.get("figures") is not None:
+            figure_ids = tuple(r.data for r in _id_list(p, "figures"))
         paragraphs.append(
-            Paragraph(p.text("text"), _source(p, keys), shows, p.optional_text("heading"))
+            Paragraph(
+                p.text("text"), _source(p, keys), shows, p.optional_text("heading"), figure_ids
+            )
         )
     question = None
     if "question" in reader.data:
@@ -490,6 +519,13 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
         about_sections=_sections(about.children("sections", required=False), keys),
         last_search=top.date("last_search", required=False),
     )
+    figure_ids = {f.id for f in pack.figures}
+    for step_reader in step_readers:
+        for paragraph in step_reader.children("paragraphs"):
+            if paragraph.data.get("figures") is not None:
+                for item in _id_list(paragraph, "figures"):
+                    if item.data not in figure_ids:
+                        item.fail(f"is {item.data!r}, not the id of a figure")
     procedure_folder = file.parent.parent if VERSION.fullmatch(file.parent.name) else file.parent
     if pack.id != procedure_folder.name:
         top.fail(f"is {pack.id!r} but the folder is {procedure_folder.name!r}", "id")

@@ -340,6 +340,11 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
             "('serious problem')",
         ),
         (
+            lambda d: d["steps"][3]["paragraphs"][5].update(figures=["heart-death"]),
+            "steps[3].paragraphs[5].figures[0]",
+            "not the id of a figure",
+        ),
+        (
             lambda d: d["figures"][1]["arms"][1].update(option="a-stent"),
             "figures[1].arms[1].option",
             "not the id of an option",

@@ -669,6 +669,24 @@ def test_the_options_are_compared_in_one_table_with_pictures_on_the_same_scale(
     assert "not designed to prove this difference" in text_of(page, ".app-figure")
 
 
+def test_the_risks_page_shows_the_figures_for_every_option_as_pictures(pages: PageClient) -> None:
+    link = start(pages)
+    page = pages.get(link.step(id="risks"))
+    headings = [h.get_text(strip=True) for h in page.select(".app-figure h3")]
+    assert headings == [
+        "CHIP-BCIS3 (2026): death from heart causes",
+        "BCIS-1 (2010): serious problems during PCI",
+        "BCIS-1 (2010): serious problems by the time people left hospital",
+        "BCIS-1 (2010): deaths within 6 months",
+        "REVIVED-BCIS2 (2022): death or a hospital stay for heart failure",
+    ]
+    assert len(page.select("figure.app-icon-array svg[role=img]")) == 10
+    assert len(page.select(".app-figure-key")) == 1, "the key is given once"
+    main = text_of(page, "main")
+    assert "This guide has no figure for bleeding with a balloon pump" in main
+    assert "BCIS-1 study" in text_of(page, ".app-sources")
+
+
 def test_each_nice_question_shows_the_guides_answer_where_it_is_asked(
     pages: PageClient,
 ) -> None:
