@@ -26,6 +26,9 @@ LIST_NAMES = ("benefits", "risks", "options")
 TRANSLATABLE_FIELDS = frozenset({"title", "summary", "text", "name", "label", "heading"})
 ABOUT_FIELDS = ("made_by", "not_nice", "funding", "update_policy")
 VERSION = re.compile(r"\d+\.\d+\.\d+")
+# Drawings a pack may show: the project's own files in static/img, named in lower case.
+PICTURE_FOLDER = Path(__file__).resolve().parent.parent / "static" / "img"
+PICTURE_FILE = re.compile(r"[a-z0-9-]+\.svg")
 # From content 2.1.0 on, the other side of a figure says its outcome again ("About 73 in 100 did
 # not die from heart causes.", never "About 73 in 100 did not."), so that no reader or translator
 # has to guess what did not happen. Earlier versions are published and stay as they are.
@@ -57,12 +60,26 @@ class Sourced:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A drawing in static/img, with a text alternative and a numbered key, all translatable.
+
+    The drawing holds no words, only the numbers of the key, so every language reads the same
+    file and the key below it in its own words."""
+
+    file: str
+    alt: Sourced
+    labels: tuple[Sourced, ...]
+
+
+@dataclass(frozen=True)
 class Paragraph(Sourced):
     shows: str | None = None
     # A sub-heading shown above the paragraph ("Before", "During", "After").
     heading: str | None = None
     # Ids of study figures drawn as icon arrays after the paragraph (see ContentPack.figures).
     figures: tuple[str, ...] = ()
+    # A drawing shown after the paragraph.
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True)
@@ -377,6 +394,19 @@ def _sections(readers: list[_Reader], keys: set[str]) -> tuple[Section, ...]:
     return sections
 
 
+def _picture(reader: _Reader, keys: set[str]) -> Picture:
+    file = reader.text("file")
+    if not PICTURE_FILE.fullmatch(file):
+        reader.fail(f"is {file!r}: name an .svg file in static/img, in lower case", "file")
+    if not (PICTURE_FOLDER / file).is_file():
+        reader.fail(f"is {file!r}, not a file in static/img", "file")
+    return Picture(
+        file=file,
+        alt=_sourced(reader.child("alt"), keys),
+        labels=tuple(_sourced(r, keys) for r in reader.children("labels")),
+    )
+
+
 class _Id:
     """One id in a list of ids, remembering where it is for error messages."""
 
@@ -411,9 +441,15 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
         figure_ids: tuple[str, ...] = ()
         if p.data.get("figures") is not None:
             figure_ids = tuple(r.data for r in _id_list(p, "figures"))
+        picture = _picture(p.child("picture"), keys) if "picture" in p.data else None
         paragraphs.append(
             Paragraph(
-                p.text("text"), _source(p, keys), shows, p.optional_text("heading"), figure_ids
+                p.text("text"),
+                _source(p, keys),
+                shows,
+                p.optional_text("heading"),
+                figure_ids,
+                picture,
             )
         )
     question = None

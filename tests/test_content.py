@@ -345,6 +345,21 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
             "not the id of a figure",
         ),
         (
+            lambda d: d["steps"][1]["paragraphs"][6]["picture"].update(file="pump.png"),
+            "steps[1].paragraphs[6].picture.file",
+            "name an .svg file",
+        ),
+        (
+            lambda d: d["steps"][1]["paragraphs"][6]["picture"].update(file="no-such-drawing.svg"),
+            "steps[1].paragraphs[6].picture.file",
+            "not a file in static/img",
+        ),
+        (
+            lambda d: d["steps"][1]["paragraphs"][6]["picture"]["alt"].pop("source"),
+            "steps[1].paragraphs[6].picture.alt.source",
+            "is missing",
+        ),
+        (
             lambda d: d["figures"][1]["arms"][1].update(option="a-stent"),
             "figures[1].arms[1].option",
             "not the id of an option",

@@ -669,6 +669,21 @@ def test_the_options_are_compared_in_one_table_with_pictures_on_the_same_scale(
     assert "not designed to prove this difference" in text_of(page, ".app-figure")
 
 
+def test_step_2_draws_the_pump_in_place_with_a_text_alternative_and_a_key(
+    pages: PageClient,
+) -> None:
+    link = start(pages)
+    page = pages.get(link.step(id="what-happens"))
+    image = page.select_one("figure.app-picture img")
+    assert image["src"].startswith("/static/img/pump-in-place.svg")
+    assert "thin tube goes in at the groin" in image["alt"]
+    key = [li.get_text(strip=True) for li in page.select(".app-picture__key li")]
+    assert len(key) == 5 and key[0] == "The heart" and "main pumping chamber" in key[1]
+    drawing = (Path(__file__).parent.parent / "static/img/pump-in-place.svg").read_text()
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", drawing) == ["1", "2", "3", "4", "5"]
+    assert pages.client.get(image["src"]).status_code == 200
+
+
 def test_the_risks_page_shows_the_figures_for_every_option_as_pictures(pages: PageClient) -> None:
     link = start(pages)
     page = pages.get(link.step(id="risks"))
