@@ -10,7 +10,6 @@ import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -37,7 +36,7 @@ from ..i18n import _, current_language, languages
 from ..models import Discussion, utcnow
 from ..record.fields import VALUE_RATING
 from ..web.csrf import always_allowed
-from ..web.hosts import external_url
+from ..web.hosts import external_url, local_path
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from ..web.limits import (
     RESUME_PER_ADDRESS,
@@ -145,19 +144,10 @@ def remember_text_size(response: BaseResponse, size: str) -> BaseResponse:
     return response
 
 
-def local_path(target: str | None) -> str:
-    """Only a path on this site, so a crafted form cannot send the reader elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for(".start")
-
-
 @bp.post("/text-size")
 def text_size() -> BaseResponse:
     """Without JavaScript: the chosen size, remembered in a cookie, then the same page again."""
-    response = redirect(local_path(request.form.get("next")))
+    response = redirect(local_path(request.form.get("next")) or url_for(".start"))
     return remember_text_size(response, request.form.get("text_size", ""))
 
 

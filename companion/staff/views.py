@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -36,7 +35,7 @@ from ..models import AuditEvent, Discussion, StaffMember, db
 from ..record import entries, export, fields, render, summary
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
-from ..web.hosts import external_url
+from ..web.hosts import external_url, local_path
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
@@ -55,11 +54,7 @@ def staff_pages_are_english() -> None:
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site, so a crafted sign-in link cannot send staff elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("staff.dashboard")
+    return local_path(target) or url_for("staff.dashboard")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
