@@ -1,8 +1,11 @@
 """Bad input that used to answer 500 now gets a page that names the problem and keeps what was
-typed: figures typed in other digits, forms whose token is missing or stale, and a redirect
-target with a line break."""
+typed: figures typed in other digits, forms whose token is missing or stale, a redirect target
+with a line break, and a chunked body over the size limit."""
 
 from __future__ import annotations
+
+import io
+import re
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -99,3 +102,40 @@ def test_a_line_break_in_a_redirect_target_goes_to_a_safe_page(database: str) ->
         data={"email": "nobody@example.org", "password": "wrong"},
     )
     assert signed_in.status_code == 401
+
+
+def chunked_post(client: FlaskClient, path: str, body: bytes) -> int:
+    """A body sent as a server hands on a chunked one: no Content-Length, the stream ended by the
+    server (wsgi.input_terminated)."""
+    response = client.post(
+        path,
+        input_stream=io.BytesIO(body),
+        headers={
+            "Transfer-Encoding": "chunked",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    return response.status_code
+
+
+def test_a_chunked_body_is_read_whole_or_refused_as_too_large(database: str) -> None:
+    app = make_app(database)
+    client = app.test_client()
+    location = client.post("/ar/start", data={"language": "ar"}).headers["Location"]
+    link = PatientLink.from_url(location)
+    note = "ملاحظة " * 10
+    assert chunked_post(client, link.step(type="values"), f"values_note={note}".encode()) == 302
+    big = b"values_note=" + b"x" * (2 * 1024 * 1024) + b"&rating-family=a-lot"
+    response = client.post(
+        link.step(type="values"),
+        input_stream=io.BytesIO(big),
+        headers={"Transfer-Encoding": "chunked"},
+        content_type="application/x-www-form-urlencoded",
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    assert response.status_code == 413
+    body = response.get_data(as_text=True)
+    assert 'lang="ar"' in body and "xxxx" not in body
+    page = client.get(link.step(type="values")).get_data(as_text=True)
+    assert re.search(r"<textarea[^>]*>\s*" + re.escape(note.strip()), page), "first note kept"
