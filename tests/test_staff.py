@@ -441,9 +441,9 @@ def test_dashboard_counts_questions_and_flags_a_patient_not_sure(app: Flask) -> 
     assert "2 (2 not answered)" in row
     assert "Not sure yet" in row
     assert "AB 123" in text_of(pages.get("/staff/?q=ab 1", lang="en"), "main")
-    assert ".app-dashboard" and "No discussion matches" in text_of(
-        pages.get("/staff/?q=zz", lang="en"), "main"
-    )
+    nothing = pages.get("/staff/?q=zz", lang="en")
+    assert "No discussion matches “zz”" in text_of(nothing, "main")
+    assert nothing.select_one(".app-dashboard") is None, "and no table of other discussions"
 
 
 def test_start_shows_link_code_and_a_qr_code_drawn_by_the_app(app: Flask) -> None:
