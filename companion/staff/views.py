@@ -532,9 +532,17 @@ def export_json(discussion_id: int) -> Response:
     discussion = load(discussion_id)
     body = export.export(discussion, pack_of(discussion))
     audit.record("export", discussion)
-    response = current_app.response_class(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="discussion-record-{discussions.format_code(discussion.code)}.json"'
+    name = render.download_name(
+        discussions.format_code(discussion.code), discussion.patient_label or "", "", "json"
+    )
+    response = send_file(
+        io.BytesIO(body.encode()),
+        mimetype="application/json",
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+        etag=False,
+        max_age=None,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
