@@ -21,6 +21,8 @@ from typing import Literal
 from flask import Flask, g
 from markupsafe import Markup, escape
 
+from . import emoji
+
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 # Letters and symbols that draw nothing: a "question" made of them shows as a blank.
 BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
@@ -90,6 +92,8 @@ def isolated(text: object, lang: str | None = None, css_class: str | None = None
     """The text, escaped, in an element of its own whose direction comes from the text itself."""
     value = "" if text is None else str(text)
     way = direction(value) if for_the_pdf() else "auto"
+    if for_the_pdf():
+        value = emoji.printable(value)
     attributes = f' dir="{way}"'
     if lang:
         attributes += f' lang="{escape(lang)}"'
