@@ -35,6 +35,7 @@ from ..content import NOT_SURE, ContentPack, Step, pack_shown, packs, versions_o
 from ..i18n import _, current_language, languages
 from ..models import Discussion, utcnow
 from ..record.fields import VALUE_RATING
+from ..web import limits
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url, local_path
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
@@ -42,6 +43,9 @@ from ..web.limits import (
     RESUME_PER_ADDRESS,
     RESUME_PER_BROWSER,
     RESUME_PER_CODE,
+    RESUME_WHEN_SPENT,
+    budget_left,
+    everyone_key,
     limiter,
     resume_address_key,
     resume_browser_key,
@@ -92,6 +96,7 @@ def begin() -> ViewResult:
 @limiter.limit(
     RESUME_PER_ADDRESS, methods=["POST"], key_func=resume_address_key, deduct_when=wrong_code
 )
+@limiter.limit(RESUME_WHEN_SPENT, methods=["POST"], key_func=everyone_key, exempt_when=budget_left)
 def resume() -> ViewResult:
     typed = request.form.get("code", "")
     error = None
@@ -106,6 +111,7 @@ def resume() -> ViewResult:
                 example="ACDE-3467",
             )
         elif discussions.is_expired(discussion):
+            limits.count_wrong_code()
             return render_template("walkthrough/expired.html"), 410
         else:
             # The code opens the answers again on a browser that cleared them before.
@@ -113,6 +119,8 @@ def resume() -> ViewResult:
             if token_mark(discussion.token) in cleared:
                 session[CLEARED] = [m for m in cleared if m != token_mark(discussion.token)]
             return redirect(url_for(".continue_discussion", token=discussion.token))
+    if error:
+        limits.count_wrong_code()
     status = 400 if error else 200
     return render_template("walkthrough/resume.html", typed=typed, error=error), status
 
