@@ -17,6 +17,7 @@ from companion.staff import sessions as staff_sessions
 from companion.staff import views as staff_views
 from companion.web import (
     assets,
+    chunked,
     compression,
     csrf,
     free_text,
@@ -80,4 +81,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(two_step.bp)
     cli.init_app(app)
+    chunked.init_app(app)
     return app

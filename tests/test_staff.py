@@ -299,10 +299,11 @@ def test_changing_the_second_step_needs_a_recent_sign_in(app: Flask) -> None:
     for ask in asks:
         age_sessions(app, idle=dt.timedelta(0), started=dt.timedelta(minutes=11))
         response = ask()
-        assert response.headers["Location"].startswith(
-            "/staff/sign-in?again=1&next=/staff/two-step/"
-        )
-        assert client.get("/staff/").status_code == 302, "and the old session has ended"
+        assert "signs you out of this session first" in response.get_data(as_text=True)
+        assert client.get("/staff/").status_code == 200, "saying so ends nothing"
+        confirmed = client.post("/staff/two-step/sign-in-again")
+        assert confirmed.headers["Location"] == "/staff/sign-in?again=1&next=/staff/two-step/set-up"
+        assert client.get("/staff/").status_code == 302, "the button ends the old session"
         sign_in(client, CLINICIAN)
 
 
@@ -443,9 +444,9 @@ def test_dashboard_counts_questions_and_flags_a_patient_not_sure(app: Flask) -> 
     assert "2 (2 not answered)" in row
     assert "Not sure yet" in row
     assert "AB 123" in text_of(pages.get("/staff/?q=ab 1", lang="en"), "main")
-    assert ".app-dashboard" and "No discussion matches" in text_of(
-        pages.get("/staff/?q=zz", lang="en"), "main"
-    )
+    nothing = pages.get("/staff/?q=zz", lang="en")
+    assert "No discussion matches “zz”" in text_of(nothing, "main")
+    assert nothing.select_one(".app-dashboard") is None, "and no table of other discussions"
 
 
 def test_start_shows_link_code_and_a_qr_code_drawn_by_the_app(app: Flask) -> None:

@@ -10,7 +10,6 @@ import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -37,13 +36,17 @@ from ..i18n import _, current_language, languages
 from ..models import Discussion, utcnow
 from ..record import after_sign_off
 from ..record.fields import VALUE_RATING
+from ..web import limits
 from ..web.csrf import always_allowed
-from ..web.hosts import external_url
+from ..web.hosts import external_url, local_path
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from ..web.limits import (
     RESUME_PER_ADDRESS,
     RESUME_PER_BROWSER,
     RESUME_PER_CODE,
+    RESUME_WHEN_SPENT,
+    budget_left,
+    everyone_key,
     limiter,
     resume_address_key,
     resume_browser_key,
@@ -94,6 +97,7 @@ def begin() -> ViewResult:
 @limiter.limit(
     RESUME_PER_ADDRESS, methods=["POST"], key_func=resume_address_key, deduct_when=wrong_code
 )
+@limiter.limit(RESUME_WHEN_SPENT, methods=["POST"], key_func=everyone_key, exempt_when=budget_left)
 def resume() -> ViewResult:
     typed = request.form.get("code", "")
     error = None
@@ -108,6 +112,7 @@ def resume() -> ViewResult:
                 example="ACDE-3467",
             )
         elif discussions.is_expired(discussion):
+            limits.count_wrong_code()
             return render_template("walkthrough/expired.html"), 410
         else:
             # The code opens the answers again on a browser that cleared them before.
@@ -115,6 +120,8 @@ def resume() -> ViewResult:
             if token_mark(discussion.token) in cleared:
                 session[CLEARED] = [m for m in cleared if m != token_mark(discussion.token)]
             return redirect(url_for(".continue_discussion", token=discussion.token))
+    if error:
+        limits.count_wrong_code()
     status = 400 if error else 200
     return render_template("walkthrough/resume.html", typed=typed, error=error), status
 
@@ -146,19 +153,10 @@ def remember_text_size(response: BaseResponse, size: str) -> BaseResponse:
     return response
 
 
-def local_path(target: str | None) -> str:
-    """Only a path on this site, so a crafted form cannot send the reader elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for(".start")
-
-
 @bp.post("/text-size")
 def text_size() -> BaseResponse:
     """Without JavaScript: the chosen size, remembered in a cookie, then the same page again."""
-    response = redirect(local_path(request.form.get("next")))
+    response = redirect(local_path(request.form.get("next")) or url_for(".start"))
     return remember_text_size(response, request.form.get("text_size", ""))
 
 

@@ -63,8 +63,10 @@ def start_session(member: StaffMember) -> SignedInStaff:
     db.session.add(record)
     session.clear()
     user = SignedInStaff(member, record.id, utcnow() + idle_limit())
+    # No remember-me cookie, and a session cookie without an expiry: it ends with the browser,
+    # while the server ends the session itself after STAFF_IDLE_MINUTES of no use.
     login_user(user, remember=False)
-    session.permanent = True
+    session.permanent = False
     return user
 
 

@@ -81,9 +81,17 @@ def signed_in_recently() -> bool:
     return record is not None and utcnow() - record.started_at < RECENT_SIGN_IN
 
 
-def sign_in_again() -> Response:
+def sign_in_again() -> tuple[str, int]:
+    """Say what a fresh sign-in means before anything ends: only the button on this page signs
+    the person out, and their sign-in brings them back here."""
+    return render_template("staff/sign_in_again.html"), 200
+
+
+@bp.post("/sign-in-again")
+@login_required
+def confirm_sign_in_again() -> Response:
     end_session(current_user.session_id)
-    return redirect(url_for("staff.sign_in", again=1, next=request.path))
+    return redirect(url_for("staff.sign_in", again=1, next=url_for("two_step.set_up")))
 
 
 def finish(member: StaffMember, *, detail: str = "") -> str:

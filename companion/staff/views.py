@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -36,7 +35,7 @@ from ..models import AuditEvent, Discussion, StaffMember, db
 from ..record import entries, export, fields, readiness, render, signed, summary
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
-from ..web.hosts import external_url
+from ..web.hosts import external_url, local_path
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
@@ -55,11 +54,7 @@ def staff_pages_are_english() -> None:
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site, so a crafted sign-in link cannot send staff elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("staff.dashboard")
+    return local_path(target) or url_for("staff.dashboard")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -626,9 +621,17 @@ def export_json(discussion_id: int) -> Response:
     discussion = load(discussion_id)
     body = export.export(discussion, pack_of(discussion))
     audit.record("export", discussion)
-    response = current_app.response_class(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="discussion-record-{discussions.format_code(discussion.code)}.json"'
+    name = render.download_name(
+        discussions.format_code(discussion.code), discussion.patient_label or "", "", "json"
+    )
+    response = send_file(
+        io.BytesIO(body.encode()),
+        mimetype="application/json",
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+        etag=False,
+        max_age=None,
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -62,7 +62,9 @@ def start_again_url() -> str:
     if request.blueprint == "staff" or request.blueprint == "two_step":
         return url_for("staff.dashboard")
     if "token" in args:
-        return url_for("walkthrough.continue_discussion", lang=args["lang"], token=args["token"])
+        # The URL preprocessor has taken the language out of view_args; url_for puts the
+        # request's language back in.
+        return url_for("walkthrough.continue_discussion", token=args["token"])
     return url_for("walkthrough.start")  # in the language the person was reading
 
 

@@ -37,6 +37,18 @@ def external_url(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def local_path(target: str | None) -> str | None:
+    """The target when it is a path on this site that a Location header can carry, else None:
+    a crafted form or link can neither send the reader elsewhere (`//host`, `\\host`, a scheme)
+    nor break the header (a line break, NUL or other character that prints nothing)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if not target.isprintable():
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
 def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
     # No template: building any link here would need the host this request cannot be trusted on.
     body = (

@@ -1,0 +1,141 @@
+"""Bad input that used to answer 500 now gets a page that names the problem and keeps what was
+typed: figures typed in other digits, forms whose token is missing or stale, a redirect target
+with a line break, and a chunked body over the size limit."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from companion.models import Discussion, db
+from tests.support.database import make_app
+from tests.support.pages import PageClient, check_page, text_of
+from tests.support.record import CLINICIAN, form_values, patient_fills_in, record_app, start
+from tests.support.walkthrough import PatientLink
+
+# Digits that str.isdigit() accepts but int() does not, a number in another script, and a
+# number longer than int() reads at all.
+ODD_FIGURES = ["¹", "1²", "①", "١٢", "9" * 5000]
+FIGURE_MESSAGE = "enter a whole number from 0 to 100 in the digits 0 to 9"
+
+
+def figure_field(form: dict[str, str]) -> str:
+    return next(name for name in sorted(form) if name.endswith("-figure"))
+
+
+def test_a_figure_in_other_digits_is_refused_by_name_on_save_and_autosave(database: str) -> None:
+    app, client = record_app(database, CLINICIAN)
+    discussion_id = start(client, "en")
+    form = {**form_values(app, discussion_id), "version": "0"}
+    figure = figure_field(form)
+    for typed in ODD_FIGURES:
+        data = {**form, figure: typed, "next_steps": "Call the patient"}
+        saved = client.post(f"/staff/discussions/{discussion_id}", data=data)
+        assert saved.status_code == 400, typed[:8]
+        page = check_page(saved.get_data(as_text=True), "en")
+        assert FIGURE_MESSAGE in text_of(page, ".nhsuk-error-summary")
+        assert page.select_one(f"input[name={figure}]")["value"] == typed, "kept as typed"
+        assert "Call the patient" in saved.get_data(as_text=True)
+        autosaved = client.post(
+            f"/staff/discussions/{discussion_id}", data=data, headers={"X-Autosave": "1"}
+        )
+        assert autosaved.status_code == 422, typed[:8]
+        assert FIGURE_MESSAGE in autosaved.get_json()["errors"][figure]
+    assert form_values(app, discussion_id)[figure] == "", "nothing was saved"
+
+
+def test_a_figure_in_other_digits_is_refused_in_an_amendment(database: str) -> None:
+    app, client = record_app(database, CLINICIAN)
+    discussion_id = start(client, "en")
+    patient_fills_in(app, discussion_id, every_question=False)
+    form = {**form_values(app, discussion_id), "version": "0", "confirm": "yes"}
+    assert client.post(f"/staff/discussions/{discussion_id}/finalise", data=form).status_code == 302
+    figure = figure_field(form)
+    for typed in ODD_FIGURES:
+        response = client.post(
+            f"/staff/discussions/{discussion_id}/amend?field={figure}",
+            data={"field": figure, figure: typed, "reason": "typed in the wrong box"},
+        )
+        assert response.status_code == 400, typed[:8]
+        page = check_page(response.get_data(as_text=True), "en")
+        assert FIGURE_MESSAGE in text_of(page, ".nhsuk-error-summary")
+    assert form_values(app, discussion_id)[figure] == "", "nothing amended"
+
+
+def patient_with_csrf(app: Flask) -> tuple[FlaskClient, PatientLink]:
+    client = app.test_client()
+    page = PageClient(client).get("/ar/", lang="ar")
+    token = page.select_one("main form[method=post] input[name=csrf_token]")["value"]
+    location = client.post("/ar/start", data={"language": "ar", "csrf_token": token})
+    return client, PatientLink.from_url(location.headers["Location"])
+
+
+def test_finish_and_clear_without_a_good_token_do_nothing_and_say_so(database: str) -> None:
+    app = make_app(database, WTF_CSRF_ENABLED=True)
+    client, link = patient_with_csrf(app)
+    for action in (link.finish(), link.clear()):
+        for sent in ({}, {"csrf_token": "stale-or-forged"}):
+            response = client.post(action, data=sent)
+            assert response.status_code == 400, (action, sent)
+            page = check_page(response.get_data(as_text=True), "ar")
+            assert page.select_one("html")["dir"] == "rtl", "in the patient's language"
+            assert page.select_one("main a")["href"] == link.continue_discussion()
+    with app.app_context():
+        discussion = db.session.scalar(select(Discussion))
+        assert discussion is not None and discussion.finished_at is None, "not finished"
+    assert client.get(link.review()).status_code == 200, "and this browser still opens it"
+
+
+def test_a_line_break_in_a_redirect_target_goes_to_a_safe_page(database: str) -> None:
+    client = make_app(database).test_client()
+    for target in ("/en/\r\nSet-Cookie: x=1", "/en/\nx", "/en/\x00", "/en/\u2028x"):
+        response = client.post("/en/text-size", data={"next": target, "text_size": "1"})
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/en/"
+        assert "x=1" not in response.headers.get("Set-Cookie", "")
+    signed_in = client.post(
+        "/staff/sign-in?next=/staff/%0D%0ASet-Cookie:%20x=1",
+        data={"email": "nobody@example.org", "password": "wrong"},
+    )
+    assert signed_in.status_code == 401
+
+
+def chunked_post(client: FlaskClient, path: str, body: bytes) -> int:
+    """A body sent as a server hands on a chunked one: no Content-Length, the stream ended by the
+    server (wsgi.input_terminated)."""
+    response = client.post(
+        path,
+        input_stream=io.BytesIO(body),
+        headers={
+            "Transfer-Encoding": "chunked",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    return response.status_code
+
+
+def test_a_chunked_body_is_read_whole_or_refused_as_too_large(database: str) -> None:
+    app = make_app(database)
+    client = app.test_client()
+    location = client.post("/ar/start", data={"language": "ar"}).headers["Location"]
+    link = PatientLink.from_url(location)
+    note = "ملاحظة " * 10
+    assert chunked_post(client, link.step(type="values"), f"values_note={note}".encode()) == 302
+    big = b"values_note=" + b"x" * (2 * 1024 * 1024) + b"&rating-family=a-lot"
+    response = client.post(
+        link.step(type="values"),
+        input_stream=io.BytesIO(big),
+        headers={"Transfer-Encoding": "chunked"},
+        content_type="application/x-www-form-urlencoded",
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    assert response.status_code == 413
+    body = response.get_data(as_text=True)
+    assert 'lang="ar"' in body and "xxxx" not in body
+    page = client.get(link.step(type="values")).get_data(as_text=True)
+    assert re.search(r"<textarea[^>]*>\s*" + re.escape(note.strip()), page), "first note kept"
