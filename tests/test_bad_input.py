@@ -15,6 +15,7 @@ from companion.models import Discussion, db
 from tests.support.database import make_app
 from tests.support.pages import PageClient, check_page, text_of
 from tests.support.record import CLINICIAN, form_values, patient_fills_in, record_app, start
+from tests.support.staff import amend, sign_off
 from tests.support.walkthrough import PatientLink
 
 # Digits that str.isdigit() accepts but int() does not, a number in another script, and a
@@ -53,13 +54,10 @@ def test_a_figure_in_other_digits_is_refused_in_an_amendment(database: str) -> N
     discussion_id = start(client, "en")
     patient_fills_in(app, discussion_id, every_question=False)
     form = {**form_values(app, discussion_id), "version": "0", "confirm": "yes"}
-    assert client.post(f"/staff/discussions/{discussion_id}/finalise", data=form).status_code == 302
+    assert sign_off(client, discussion_id, form).status_code == 302
     figure = figure_field(form)
     for typed in ODD_FIGURES:
-        response = client.post(
-            f"/staff/discussions/{discussion_id}/amend?field={figure}",
-            data={"field": figure, figure: typed, "reason": "typed in the wrong box"},
-        )
+        response = amend(client, discussion_id, figure, typed, "typed in the wrong box")
         assert response.status_code == 400, typed[:8]
         page = check_page(response.get_data(as_text=True), "en")
         assert FIGURE_MESSAGE in text_of(page, ".nhsuk-error-summary")
