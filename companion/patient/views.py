@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -26,7 +25,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -53,13 +51,11 @@ from ..web.limits import (
     resume_code_key,
     wrong_code,
 )
-from ..web.security import csp_nonce
-from . import answers, page_cache
+from . import answers
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
 # The patient's ratings read by the step, the review and the questions page as the record does.
 bp.record_once(lambda state: state.app.jinja_env.globals.update(value_rating=VALUE_RATING))
-bp.record_once(lambda state: page_cache.init_app(state.app))
 
 ViewResult = str | BaseResponse | tuple[str, int]
 
@@ -421,52 +417,6 @@ def step(token: str, number: int) -> ViewResult:
         number_of={s.id: n for n, s in enumerate(pack.steps, start=1)},
         not_sure=NOT_SURE,
     )
-    locked = session.get(PATIENT_MODE)
-    if (
-        request.method == "GET"
-        and step.type in page_cache.KEPT_STEP_TYPES
-        and not request.form
-        and not just_started
-        and not notices
-        and not g.get("form_not_saved")
-        and locked in (None, token)
-        and discussion.finalised_at is None
-        and not (step.type == "own_questions" and discussion.patient_questions)
-    ):
-        # Nothing of this patient but their answers: the kept page, with those put in.
-        def render_kept() -> str:
-            return render_template(
-                "walkthrough/step.html",
-                **context,
-                discussion=KeptDiscussion(token=page_cache.TOKEN),
-                answers=page_cache.blank_answers(),
-                errors={},
-                just_started=False,
-                code="",
-                notice=None,
-                cspNonce=page_cache.NONCE,
-                patient_home_url=url_for(".continue_discussion", token=page_cache.TOKEN)
-                if locked
-                else None,
-            )
-
-        return page_cache.step_page(
-            (
-                current_language().code,
-                number,
-                current_text_size(),
-                bool(locked),
-                from_review,
-                score,
-            ),
-            pack,
-            step,
-            shown,
-            token=token,
-            csrf_token=generate_csrf(),
-            nonce=csp_nonce(),
-            render=render_kept,
-        )
     return render_template(
         "walkthrough/step.html",
         **context,
@@ -477,16 +427,6 @@ def step(token: str, number: int) -> ViewResult:
         code=discussions.format_code(discussion.code),
         notice=notices[-1] if notices and step.type == "own_questions" else None,
     ), (400 if errors else 200)
-
-
-@dataclass(frozen=True)
-class KeptDiscussion:
-    """What a kept step page may know of a discussion: a marker for its link, no questions."""
-
-    token: str
-    patient_questions: tuple[()] = ()
-    # A kept page is only ever served for a draft record: a signed one says so on every page.
-    finalised_at: None = None
 
 
 def own_questions_url(token: str, pack: ContentPack) -> str:
