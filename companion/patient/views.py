@@ -60,8 +60,11 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(value_rating=VAL
 ViewResult = str | BaseResponse | tuple[str, int]
 
 
-def default_pack() -> ContentPack:
-    return next(iter(packs().values()))
+def only_pack() -> ContentPack | None:
+    """The one published guide, or None when there are several to choose from: a second pack
+    never takes over the front door because its folder sorts first."""
+    published = list(packs().values())
+    return published[0] if len(published) == 1 else None
 
 
 def is_autosave() -> bool:
@@ -70,13 +73,24 @@ def is_autosave() -> bool:
 
 @bp.get("/")
 def start() -> ViewResult:
-    return render_template("walkthrough/start.html", pack=default_pack())
+    """The front door: the guide itself, or with several guides, the decisions to choose from."""
+    single = only_pack()
+    if single is None:
+        return render_template("walkthrough/choose.html", packs=list(packs().values()))
+    return render_template("walkthrough/start.html", pack=single)
+
+
+@bp.get("/guide/<procedure>")
+def start_procedure(procedure: str) -> ViewResult:
+    """One guide's start page, reached from the list of decisions."""
+    return render_template("walkthrough/start.html", pack=packs().get(procedure) or abort(404))
 
 
 @bp.post("/start")
 def begin() -> ViewResult:
     chosen = languages().get(request.form.get("language", ""), current_language())
-    procedure = request.form.get("procedure", default_pack().id)
+    single = only_pack()
+    procedure = request.form.get("procedure") or (single.id if single else "")
     if procedure not in packs():
         abort(400)
     discussion = discussions.start_discussion(
@@ -206,6 +220,8 @@ def patient_mode_flag() -> dict[str, Any]:
         else None,
         "text_size": current_text_size(),
         "text_size_choices": text_size_choices,
+        # The guide the footer's "About this information" is about where a page names none.
+        "only_procedure": single.id if (single := only_pack()) else "",
     }
 
 
