@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from flask import current_app
@@ -286,6 +287,15 @@ class Sealed(TypeDecorator[str]):
         if value is None:
             return None
         return str(current_app.extensions["companion.sealer"].unseal(value))
+
+
+class Role(StrEnum):
+    """What a member of staff may do: a clinician or an admin signs a record off; an admin also
+    reads the audit trail. Stored as its value, so a role compares equal to its name."""
+
+    NURSE = "nurse"
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
 
 
 class StaffMember(Base):

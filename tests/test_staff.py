@@ -866,3 +866,14 @@ def test_the_record_shows_the_leaning_and_the_version_the_patient_was_shown(app:
     assert "version 1.0.0" in old_text
     assert "Knowing there is good evidence for a treatment before I have it" in old_text
     assert "Leaning towards" not in old_text
+
+
+def test_a_staff_page_added_without_a_decorator_is_closed(app: Flask) -> None:
+    """Default deny: a staff page someone forgets to protect still needs a staff sign-in."""
+    app.add_url_rule("/staff/forgotten", endpoint="staff.forgotten", view_func=lambda: "open")
+    response = app.test_client().get("/staff/forgotten")
+    assert response.status_code == 302 and "/staff/sign-in" in response.headers["Location"]
+    nurse = app.test_client()
+    sign_in(nurse, NURSE)
+    assert nurse.get("/staff/forgotten").get_data(as_text=True) == "open"
+    assert nurse.get("/staff/audit").status_code == 403, "an admin's page refuses a nurse"

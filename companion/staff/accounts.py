@@ -16,11 +16,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .. import audit
-from ..models import StaffMember, db
+from ..models import Role, StaffMember, db
 from . import totp
 from .sessions import end_all_sessions
 
-ROLES = ("nurse", "clinician", "admin")
+ROLES = tuple(role.value for role in Role)
 MIN_PASSWORD_LENGTH = 12
 COMMON_PASSWORDS = Path(__file__).parents[1] / "data" / "common-passwords.txt"
 
@@ -168,7 +168,7 @@ def demo_command() -> None:
     password = "-".join(secrets.choice(DEMO_WORDS) for _ in range(4))
     member = find_staff(DEMO_EMAIL)
     if member is None:
-        member = add_staff(DEMO_EMAIL, "clinician", password, "Demo Clinician")
+        member = add_staff(DEMO_EMAIL, Role.CLINICIAN, password, "Demo Clinician")
     else:
         member.password_hash = hash_password(password)
         member.active = True

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
-from flask import Flask, current_app, session
+from flask import Flask, abort, current_app, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
 
-from ..models import StaffMember, StaffSession, db, utcnow
+from ..models import Role, StaffMember, StaffSession, db, utcnow
 
 login_manager = LoginManager()
 # Writing last_seen_at on every request would make every page view a database write.
@@ -38,8 +40,8 @@ class SignedInStaff:
         return self.session_id
 
     @property
-    def role(self) -> str:
-        return self.member.role
+    def role(self) -> Role:
+        return Role(self.member.role)
 
     @property
     def email(self) -> str:
@@ -123,3 +125,35 @@ def init_app(app: Flask) -> None:
     # treats a patient's session (it holds only a form token) as a stolen staff session and
     # answers every patient page with a cookie-clearing header and a rewritten session.
     login_manager.init_app(app, add_context_processor=False)
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def role_required(*roles: Role) -> Callable[[View], View]:
+    """Only staff signed in with one of these roles; anyone else signed in gets a 403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
+# Staff pages anyone may open: signing in, and signing out (which must always work).
+OPEN_TO_ALL = frozenset({"staff.sign_in", "staff.sign_out"})
+
+
+def signed_in_only() -> Any:
+    """Every staff page needs a signed-in member of staff unless it is named open: a page added
+    without a decorator is closed, not open."""
+    if request.endpoint not in OPEN_TO_ALL and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from .. import audit
-from ..models import StaffMember, StaffSession, db, utcnow
+from ..models import Role, StaffMember, StaffSession, db, utcnow
 from ..web.limits import limiter
 from ..web.qr import qr_svg
 from .sessions import end_session, signed_in_context, start_session
@@ -47,7 +47,7 @@ WRONG_CODE = (
 
 
 def required_for(member: StaffMember) -> bool:
-    if member.role != "nurse":
+    if member.role != Role.NURSE:
         return True
     return bool(current_app.config.get("STAFF_MFA_FOR_NURSES", "required") == "required")
 

@@ -31,7 +31,7 @@ from .. import audit, content, discussions
 from ..content import ContentPack
 from ..discussions import has_forbidden_characters
 from ..i18n import languages
-from ..models import AuditEvent, Discussion, StaffMember, db
+from ..models import AuditEvent, Discussion, Role, StaffMember, db
 from ..record import entries, export, fields, readiness, render, signed, summary
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
@@ -40,10 +40,11 @@ from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
 from .accounts import find_staff, password_matches
-from .sessions import end_session, signed_in_context, start_session
+from .sessions import end_session, role_required, signed_in_context, signed_in_only, start_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.context_processor(signed_in_context)
+bp.before_request(signed_in_only)
 ViewResult = str | Response | tuple[str, int]
 
 
@@ -453,14 +454,12 @@ SIGN_OFF_UNTICKED = "Tick the box to confirm the record is complete, then sign o
 
 
 @bp.post("/discussions/<int:discussion_id>/finalise")
-@login_required
+@role_required(*entries.SIGNING_ROLES)
 def finalise(discussion_id: int) -> ViewResult:
     """Sign off: first save what the form holds, so nothing typed just before is lost; sign off
     only when all of it saved and the box is ticked, and otherwise say why on the page. With
     items still open, the page lists them and asks for a second, explicit acknowledgement."""
     discussion = load(discussion_id)
-    if not entries.may_sign_off(current_user.member):
-        abort(403)
     if discussion.finalised_at is not None:
         return redirect(url_for("staff.record_view", discussion_id=discussion.id))
     pack = pack_of(discussion)
@@ -556,10 +555,8 @@ def amend(discussion_id: int) -> ViewResult:
 
 
 @bp.get("/audit")
-@login_required
+@role_required(Role.ADMIN)
 def audit_trail() -> ViewResult:
-    if current_user.role != "admin":
-        abort(403)
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(500)).all()
     staff = {m.id: m.email for m in db.session.scalars(select(StaffMember))}
     return render_template("staff/audit.html", events=events, staff=staff)
