@@ -15,6 +15,7 @@ from .content import pack
 from .models import (
     Discussion,
     PatientQuestion,
+    Phase,
     QuestionToAsk,
     ReadinessAnswer,
     RiskConcern,
@@ -111,7 +112,7 @@ _WALKTHROUGH_ANSWERS: CompoundSelect[Any] = union_all(
     ),
     select(literal_column("'ready'"), ReadinessAnswer.item_id, ReadinessAnswer.answer).where(
         ReadinessAnswer.discussion_id == bindparam("discussion"),
-        ReadinessAnswer.phase == "walkthrough",
+        ReadinessAnswer.phase == Phase.WALKTHROUGH,
     ),
 )
 
@@ -220,7 +221,7 @@ def set_risk_concerns(discussion: Discussion, risk_ids: set[str]) -> None:
 
 
 def answer_readiness(
-    discussion: Discussion, item_id: str, answer: str | None, phase: str = "walkthrough"
+    discussion: Discussion, item_id: str, answer: str | None, phase: str = Phase.WALKTHROUGH
 ) -> None:
     existing = next(
         (a for a in discussion.readiness_answers if a.item_id == item_id and a.phase == phase), None
@@ -248,7 +249,7 @@ def patient_question(discussion: Discussion, question_id: int) -> PatientQuestio
 
 
 def readiness_score(
-    discussion: Discussion, item_ids: tuple[str, ...], phase: str = "walkthrough"
+    discussion: Discussion, item_ids: tuple[str, ...], phase: str = Phase.WALKTHROUGH
 ) -> int | None:
     """SURE score (yes = 1), or None until every item is answered."""
     answers = {a.item_id: a.answer for a in discussion.readiness_answers if a.phase == phase}

@@ -18,7 +18,7 @@ from typing import Literal
 
 from ..content import ContentPack
 from ..discussions import answer_readiness, has_forbidden_characters
-from ..models import Amendment, Discussion, PatientQuestion, QuestionToAsk, RecordItem
+from ..models import Amendment, Discussion, PatientQuestion, Phase, QuestionToAsk, RecordItem
 from ..web import free_text
 from . import signed
 
@@ -605,7 +605,8 @@ def _figure(items: dict[tuple[str, str], RecordItem], risk_id: str, name: str) -
 
 
 def _readiness(pack: ContentPack) -> Iterator[Field]:
-    for phase, when in (("before", "before"), ("after", "after")):
+    for phase in (Phase.BEFORE, Phase.AFTER):
+        when = phase.value
         for item in pack.step_of_type("readiness").items:
 
             def read(d: Discussion, phase: str = phase, item_id: str = item.id) -> str:

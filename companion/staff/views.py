@@ -329,7 +329,7 @@ def record_page(
         section_fields=by_section,
         section_titles=fields.SECTIONS,
         values=shown,
-        summary=summary.build(discussion, pack, "clinician") if locked else None,
+        summary=summary.build(discussion, pack, summary.Copy.CLINICIAN) if locked else None,
         result=result or entries.SaveResult(),
         version=discussion.record_version if version is None else version,
         answers=answers,
@@ -544,7 +544,7 @@ def amend(discussion_id: int) -> ViewResult:
         discussion=discussion,
         code=discussions.format_code(discussion.code),
         field=definition,
-        entry=summary.build(discussion, pack, "clinician").entries[name],
+        entry=summary.build(discussion, pack, summary.Copy.CLINICIAN).entries[name],
         after=after,
         reason=reason,
         version=discussion.record_version,
@@ -564,10 +564,10 @@ def audit_trail() -> ViewResult:
 
 def summary_for(discussion_id: int) -> tuple[Discussion, summary.Summary]:
     discussion = load(discussion_id)
-    copy = request.args.get("copy", "clinician")
+    copy = request.args.get("copy", summary.Copy.CLINICIAN)
     if copy not in summary.COPIES:
         abort(404)
-    large = copy == "patient" and request.args.get("size") == "large"
+    large = copy == summary.Copy.PATIENT and request.args.get("size") == "large"
     return discussion, summary.build(discussion, pack_of(discussion), copy, large_print=large)
 
 
