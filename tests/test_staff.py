@@ -821,7 +821,7 @@ def test_a_tablet_left_alone_returns_to_the_neutral_screen(app: Flask) -> None:
     client, step = handed_over(app)
     assert client.get(step).status_code == 200
     with client.session_transaction() as session:
-        session[PATIENT_SEEN] -= app.config["KIOSK_IDLE_SECONDS"] + 1
+        session[PATIENT_SEEN] -= app.extensions["companion.settings"].kiosk_idle_seconds + 1
     response = client.get(step)
     assert response.status_code == 302 and response.headers["Location"].endswith("/handed-back")
     assert "Private words" not in client.get(step, follow_redirects=True).get_data(as_text=True)

@@ -34,6 +34,7 @@ from ..i18n import _, current_language, languages
 from ..models import Discussion, utcnow
 from ..record import after_sign_off
 from ..record.fields import VALUE_RATING
+from ..settings import settings
 from ..web import limits
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url, local_path
@@ -94,7 +95,7 @@ def begin() -> ViewResult:
     if procedure not in packs():
         abort(400)
     discussion = discussions.start_discussion(
-        procedure, chosen.code, link_days=current_app.config["PATIENT_LINK_DAYS"]
+        procedure, chosen.code, link_days=settings().patient_link_days
     )
     return redirect(url_for(".step", lang=chosen.code, token=discussion.token, number=1, started=1))
 
@@ -180,7 +181,7 @@ def about(procedure: str) -> ViewResult:
     return render_template(
         "walkthrough/about.html",
         pack=pack,
-        retention_days=current_app.config["RETENTION_DAYS"],
+        retention_days=settings().retention_days,
     )
 
 
@@ -219,6 +220,7 @@ def patient_mode_flag() -> dict[str, Any]:
         if locked
         else None,
         "text_size": current_text_size(),
+        "kiosk_idle_seconds": settings().kiosk_idle_seconds,
         "text_size_choices": text_size_choices,
         # The guide the footer's "About this information" is about where a page names none.
         "only_procedure": single.id if (single := only_pack()) else "",
@@ -250,7 +252,7 @@ def keep_a_handed_over_tablet_on_its_discussion() -> BaseResponse | None:
     if not locked:
         return None
     now = time.time()
-    if now - session.get(PATIENT_SEEN, now) > current_app.config["KIOSK_IDLE_SECONDS"]:
+    if now - session.get(PATIENT_SEEN, now) > settings().kiosk_idle_seconds:
         return return_the_tablet()
     session[PATIENT_SEEN] = now
     if request.endpoint == "walkthrough.hand_back":

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..models import Role, StaffMember, db
+from ..settings import settings
 from . import totp
 from .sessions import end_all_sessions
 
@@ -163,7 +164,7 @@ DEMO_EMAIL = "demo.clinician@example.org"
 def demo_command() -> None:
     """Development only: (re)create the demo clinician with a fresh password and print it, with
     the authenticator key and recovery codes for the second step."""
-    if current_app.config.get("ENV_NAME") != "development":
+    if not settings().development:
         raise click.ClickException("The demo account exists only in development.")
     password = "-".join(secrets.choice(DEMO_WORDS) for _ in range(4))
     member = find_staff(DEMO_EMAIL)
@@ -175,7 +176,7 @@ def demo_command() -> None:
     member.totp_secret, member.totp_last_step = pyotp.random_base32(), None
     codes = totp.new_recovery_codes(member)
     db.session.commit()
-    click.echo(f"  Staff sign-in: http://127.0.0.1:{current_app.config.get('PORT', 5000)}/staff/")
+    click.echo(f"  Staff sign-in: http://127.0.0.1:{settings().port}/staff/")
     click.echo(f"  Demo clinician: {DEMO_EMAIL}")
     click.echo(f"  Password (new on every start): {password}")
     click.echo(f"  Second step: add key {member.totp_secret} to an authenticator app,")

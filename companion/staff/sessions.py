@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, request, session
+from flask import Flask, abort, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
 
 from ..models import Role, StaffMember, StaffSession, db, utcnow
+from ..settings import settings
 
 login_manager = LoginManager()
 # Writing last_seen_at on every request would make every page view a database write.
@@ -53,11 +54,11 @@ class SignedInStaff:
 
 
 def idle_limit() -> dt.timedelta:
-    return dt.timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+    return dt.timedelta(minutes=settings().staff_idle_minutes)
 
 
 def absolute_limit() -> dt.timedelta:
-    return dt.timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+    return dt.timedelta(hours=settings().staff_session_hours)
 
 
 def start_session(member: StaffMember) -> SignedInStaff:
@@ -115,8 +116,6 @@ def signed_in_context() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("STAFF_IDLE_MINUTES", 20)
-    app.config.setdefault("STAFF_SESSION_HOURS", 12)
     login_manager.login_view = "staff.sign_in"
     login_manager.login_message = "Sign in to see this page."
     login_manager.session_protection = "strong"

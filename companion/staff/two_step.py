@@ -12,12 +12,13 @@ import datetime as dt
 import time
 
 import pyotp
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from .. import audit
 from ..models import Role, StaffMember, StaffSession, db, utcnow
+from ..settings import settings
 from ..web.limits import limiter
 from ..web.qr import qr_svg
 from .sessions import end_session, signed_in_context, start_session
@@ -49,7 +50,7 @@ WRONG_CODE = (
 def required_for(member: StaffMember) -> bool:
     if member.role != Role.NURSE:
         return True
-    return bool(current_app.config.get("STAFF_MFA_FOR_NURSES", "required") == "required")
+    return settings().staff_mfa_for_nurses == "required"
 
 
 def begin(member: StaffMember, next_path: str) -> Response:

@@ -33,6 +33,7 @@ from ..discussions import has_forbidden_characters
 from ..i18n import languages
 from ..models import AuditEvent, Discussion, Role, StaffMember, db
 from ..record import entries, export, fields, readiness, render, signed, summary
+from ..settings import settings
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url, local_path
@@ -162,7 +163,7 @@ def dashboard() -> ViewResult:
         rows=discussion_rows(search),
         search=search,
         # How often the states column asks again; a setting, so tests need not wait long.
-        refresh_seconds=current_app.config.get("DASHBOARD_REFRESH_SECONDS", 10),
+        refresh_seconds=settings().dashboard_refresh_seconds,
     )
 
 
@@ -217,7 +218,7 @@ def new_discussion() -> ViewResult:
             discussion = discussions.start_discussion(
                 form["procedure"],
                 form["language"],
-                link_days=current_app.config["PATIENT_LINK_DAYS"],
+                link_days=settings().patient_link_days,
                 started_by="staff",
                 patient_label=form["patient_label"] or None,
             )

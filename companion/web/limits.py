@@ -111,9 +111,4 @@ def init_app(app: Flask) -> None:
     # init_app takes a missing RATELIMIT_ENABLED from that object's last state: an app that
     # disabled throttling would leave it off, unset up, for the next app. Start each app afresh.
     limiter.enabled = True
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "heart-pump-companion")
-    # A moving window: a burst cannot take a window's worth at the end of one and again at the
-    # start of the next.
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
