@@ -139,3 +139,35 @@ def test_a_chunked_body_is_read_whole_or_refused_as_too_large(database: str) -> 
     assert 'lang="ar"' in body and "xxxx" not in body
     page = client.get(link.step(type="values")).get_data(as_text=True)
     assert re.search(r"<textarea[^>]*>\s*" + re.escape(note.strip()), page), "first note kept"
+
+
+def test_lookups_of_what_no_record_holds_find_nothing_on_either_database(database: str) -> None:
+    """A NUL (which PostgreSQL refuses even to compare), a number past what an integer column
+    holds, or digits int() refuses: each is simply not found."""
+    app, client = record_app(database, CLINICIAN)
+    discussion_id = start(client, "en")
+    anyone = app.test_client()
+    refused = anyone.post("/staff/sign-in", data={"email": "a\x00@b.c", "password": "x" * 12})
+    assert refused.status_code == 401
+    assert anyone.get("/en/w/abc%00def/").status_code == 404
+    assert anyone.post("/en/resume", data={"code": "ABCD\x00EFGH"}).status_code == 400
+    for path in (
+        "/staff/discussions/99999999999999999999",
+        "/staff/discussions/2147483648/ready",
+        "/en/w/x/step/99999999999999999999",
+    ):
+        assert client.get(path).status_code == 404, path
+    found = client.get(f"/staff/discussions/states.json?ids={discussion_id},①,99999999999")
+    assert found.status_code == 200 and list(found.get_json()) == [str(discussion_id)]
+    searched = client.get("/staff/?q=AB%00")
+    assert searched.status_code == 200 and "No discussion matches" in searched.get_data(
+        as_text=True
+    )
+
+
+def test_a_stale_form_for_a_question_since_removed_says_it_is_gone(database: str) -> None:
+    app = make_app(database, WTF_CSRF_ENABLED=True)
+    client, link = patient_with_csrf(app)
+    response = client.post(link.remove_question(999999), data={"csrf_token": "stale"})
+    assert response.status_code == 404
+    check_page(response.get_data(as_text=True), "ar")
