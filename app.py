@@ -19,6 +19,7 @@ from companion.web import (
     assets,
     chunked,
     compression,
+    converters,
     csrf,
     free_text,
     hosts,
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     logs.init_app(app)
     hosts.init_app(app)
+    converters.init_app(app)
     db.init_app(app)
     transactions.init_app(app)
     sealing.init_app(app)

@@ -6,6 +6,7 @@ These add to the database session; the request that gave the answer commits it (
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 
@@ -41,6 +42,9 @@ FORBIDDEN_CHARACTERS = {chr(c) for c in range(32) if chr(c) not in "\n\r\t"} | {
 
 def has_forbidden_characters(text: str) -> bool:
     return any(ch in FORBIDDEN_CHARACTERS for ch in text)
+
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def new_token() -> str:
@@ -89,6 +93,10 @@ def start_discussion(
 
 
 def find_by_token(token: str) -> Discussion | None:
+    # Only what new_token() makes can match; anything else (a NUL, which PostgreSQL refuses even
+    # to compare) is not looked up at all.
+    if not TOKEN_SHAPE.fullmatch(token):
+        return None
     return db.session.scalar(select(Discussion).where(Discussion.token == token))
 
 

@@ -5,16 +5,25 @@ with a line break, and a chunked body over the size limit."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from companion.models import Discussion, db
-from tests.support.database import make_app
+from tests.support.database import ROOT, make_app, sqlite_only
 from tests.support.pages import PageClient, check_page, text_of
 from tests.support.record import CLINICIAN, form_values, patient_fills_in, record_app, start
+from tests.support.servers import free_port, wait_until_serving
 from tests.support.staff import amend, sign_off
 from tests.support.walkthrough import PatientLink
 
@@ -137,3 +146,88 @@ def test_a_chunked_body_is_read_whole_or_refused_as_too_large(database: str) -> 
     assert 'lang="ar"' in body and "xxxx" not in body
     page = client.get(link.step(type="values")).get_data(as_text=True)
     assert re.search(r"<textarea[^>]*>\s*" + re.escape(note.strip()), page), "first note kept"
+
+
+def test_lookups_of_what_no_record_holds_find_nothing_on_either_database(database: str) -> None:
+    """A NUL (which PostgreSQL refuses even to compare), a number past what an integer column
+    holds, or digits int() refuses: each is simply not found."""
+    app, client = record_app(database, CLINICIAN)
+    discussion_id = start(client, "en")
+    anyone = app.test_client()
+    refused = anyone.post("/staff/sign-in", data={"email": "a\x00@b.c", "password": "x" * 12})
+    assert refused.status_code == 401
+    assert anyone.get("/en/w/abc%00def/").status_code == 404
+    assert anyone.post("/en/resume", data={"code": "ABCD\x00EFGH"}).status_code == 400
+    for path in (
+        "/staff/discussions/99999999999999999999",
+        "/staff/discussions/2147483648/ready",
+        "/en/w/x/step/99999999999999999999",
+    ):
+        assert client.get(path).status_code == 404, path
+    found = client.get(f"/staff/discussions/states.json?ids={discussion_id},①,99999999999")
+    assert found.status_code == 200 and list(found.get_json()) == [str(discussion_id)]
+    searched = client.get("/staff/?q=AB%00")
+    assert searched.status_code == 200 and "No discussion matches" in searched.get_data(
+        as_text=True
+    )
+
+
+def test_a_stale_form_for_a_question_since_removed_says_it_is_gone(database: str) -> None:
+    app = make_app(database, WTF_CSRF_ENABLED=True)
+    client, link = patient_with_csrf(app)
+    response = client.post(link.remove_question(999999), data={"csrf_token": "stale"})
+    assert response.status_code == 404
+    check_page(response.get_data(as_text=True), "ar")
+
+
+def chunked_over_the_limit(port: int, megabytes: int) -> tuple[bytes, float]:
+    """A chunked POST of this many megabytes, as a client streams it; the status line of the
+    answer, and the seconds from the first byte sent to the connection closing."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        began = time.monotonic()
+        connection.sendall(
+            b"POST /en/start HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+        )
+        piece = b"x" * 65536
+        try:
+            for _ in range(megabytes * 16):
+                connection.sendall(b"10000\r\n" + piece + b"\r\n")
+            connection.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server answered and closed before the body ended: as it should
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+        return answer.split(b"\r\n", 1)[0], time.monotonic() - began
+
+
+@pytest.mark.slow
+@sqlite_only
+def test_gunicorn_answers_a_chunked_body_over_the_limit_with_413_at_once(
+    database: str, tmp_path: Path
+) -> None:
+    make_app(database)  # migrated
+    port = free_port()
+    log = (tmp_path / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "-w", "1"),
+            *("-b", f"127.0.0.1:{port}", "app:create_app()"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database, "COMPANION_ENV": "development"},
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    try:
+        wait_until_serving(port, "/en/")
+        for megabytes in (3, 11):
+            status, seconds = chunked_over_the_limit(port, megabytes)
+            assert status == b"HTTP/1.1 413 REQUEST ENTITY TOO LARGE", (megabytes, status)
+            assert seconds < 5, f"{megabytes} MB held the connection {seconds:.1f} s"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+        log.close()

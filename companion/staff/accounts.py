@@ -72,6 +72,8 @@ def password_matches(member: StaffMember, password: str) -> bool:
 
 
 def find_staff(email: str) -> StaffMember | None:
+    if "\x00" in email:
+        return None  # no address holds one, and PostgreSQL refuses even to compare it
     return db.session.scalar(select(StaffMember).where(StaffMember.email == email.strip().lower()))
 
 

@@ -7,6 +7,7 @@ sign-ins, views, hand-overs and take-overs.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from flask import (
@@ -125,7 +126,9 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
         query = query.where(
             or_(Discussion.code == code, Discussion.patient_label.ilike(f"%{search.strip()}%"))
         )
-    rows = []
+    rows: list[dict[str, Any]] = []
+    if "\x00" in search:
+        return rows  # nothing matches it, and PostgreSQL refuses even to compare it
     step_ids = steps_of()
     for discussion in db.session.scalars(query):
         statuses = fields.question_statuses(discussion)
@@ -171,7 +174,10 @@ def dashboard() -> ViewResult:
 @login_required
 def discussion_states() -> Response:
     """Where each listed patient is, for the dashboard to refresh itself without a reload."""
-    wanted = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:200]
+    # Ids as the dashboard writes them: the digits 0-9, no more than a database integer holds
+    # ("①".isdigit() is true, and int() refuses it).
+    asked = request.args.get("ids", "").split(",")
+    wanted = [int(i) for i in asked if re.fullmatch(r"[0-9]{1,9}", i)][:200]
     step_ids = steps_of()
     found = db.session.scalars(select(Discussion).where(Discussion.id.in_(wanted)))
     response = jsonify(
