@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import FileSystemLoader, StrictUndefined
 
-from companion import cli, config, content, i18n
+from companion import cli, config, content, i18n, settings
 from companion.models import db
 from companion.patient import views as patient_views
 from companion.staff import sealing, two_step
@@ -17,7 +17,9 @@ from companion.staff import sessions as staff_sessions
 from companion.staff import views as staff_views
 from companion.web import (
     assets,
+    chunked,
     compression,
+    converters,
     csrf,
     free_text,
     hosts,
@@ -37,31 +39,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app: Flask = logs.App(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(os.environ, app.instance_path))
-    app.config.update(
-        # A long walkthrough, read slowly and resumed later, must not meet an expired form.
-        WTF_CSRF_TIME_LIMIT=12 * 3600,
-        # Over HTTPS Flask-WTF also wants a same-site Referer, which Referrer-Policy: no-referrer
-        # never sends: every form would fail. The token and SameSite=Strict cookies suffice.
-        WTF_CSRF_SSL_STRICT=False,
-        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
-        # A handed-over tablet left alone returns to a neutral screen after this long.
-        KIOSK_IDLE_SECONDS=600,
-    )
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     if test_config is not None:
         app.config.update(test_config)
     config.check(app.config)
+    chosen = settings.init_app(app)
 
     # Only the app's own templates, and loud: a missing variable is an error, not an empty
     # string. (The NHS.UK Jinja macros need ChainableUndefined; the app no longer uses them.)
     app.jinja_options = {**app.jinja_options, "undefined": StrictUndefined}
     app.jinja_loader = FileSystemLoader(ROOT / "templates")
 
-    content.init_app(app, Path(app.config["CONTENT_DIR"] or ROOT / "content"))
+    content.init_app(app, Path(chosen.content_dir or ROOT / "content"))
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
     logs.init_app(app)
     hosts.init_app(app)
+    converters.init_app(app)
     db.init_app(app)
     transactions.init_app(app)
     sealing.init_app(app)
@@ -80,4 +74,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(two_step.bp)
     cli.init_app(app)
+    chunked.init_app(app)
     return app

@@ -7,21 +7,35 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-ENVIRONMENTS = ("development", "production", "testing")
+from .settings import Environment, Settings
+
+ENVIRONMENTS = tuple(env.value for env in Environment)
 # Only ever accepted in development: a known key would let anyone forge a session cookie.
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105
 # Bigger requests get a short 413 page: nothing the app takes needs more.
 REQUEST_MAX_BYTES = 2 * 1024 * 1024
 
 
+# Settings given in the environment as whole numbers (see settings.py for what each means).
+WHOLE_NUMBERS = (
+    "PATIENT_LINK_DAYS",
+    "PORT",
+    "RETENTION_DAYS",
+    "STAFF_IDLE_MINUTES",
+    "STAFF_SESSION_HOURS",
+    "PDF_CACHE_MAX_BYTES",
+)
+
+
 class ConfigError(RuntimeError):
     """The environment does not describe a safe, working configuration."""
 
 
-def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+def _positive_int(environ: Mapping[str, str], name: str) -> int | None:
+    """A whole number from the environment, or None when unset (settings.py has the default)."""
     raw = environ.get(name)
     if raw is None or raw == "":
-        return default
+        return None
     try:
         value = int(raw)
     except ValueError:
@@ -32,17 +46,17 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
 
 
 def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
-    env = environ.get("COMPANION_ENV", "development")
+    env = environ.get("COMPANION_ENV", Environment.DEVELOPMENT.value)
     if env not in ENVIRONMENTS:
         raise ConfigError(f"COMPANION_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     secret_key = environ.get("SECRET_KEY", "")
     if not secret_key:
-        if env != "development":
+        if env != Environment.DEVELOPMENT:
             raise ConfigError("SECRET_KEY must be set outside development")
         secret_key = DEVELOPMENT_SECRET_KEY
-    elif secret_key == DEVELOPMENT_SECRET_KEY and env != "development":
+    elif secret_key == DEVELOPMENT_SECRET_KEY and env != Environment.DEVELOPMENT:
         raise ConfigError("SECRET_KEY is the development default; set a random one")
-    elif len(secret_key) < 32 and env != "development":
+    elif len(secret_key) < 32 and env != Environment.DEVELOPMENT:
         raise ConfigError("SECRET_KEY must be at least 32 characters outside development")
     database_url = environ.get("DATABASE_URL") or (
         "sqlite:///" + os.path.join(instance_path, "companion.sqlite3")
@@ -55,11 +69,12 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "STAFF_MFA_FOR_NURSES": nurse_mfa,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "PATIENT_LINK_DAYS": _positive_int(environ, "PATIENT_LINK_DAYS", 30),
-        "PORT": _positive_int(environ, "PORT", 5000),
-        "RETENTION_DAYS": _positive_int(environ, "RETENTION_DAYS", 180),
+        **{
+            name: number
+            for name in WHOLE_NUMBERS
+            if (number := _positive_int(environ, name)) is not None
+        },
         "CONTENT_DIR": environ.get("CONTENT_DIR", ""),
-        # Rendered PDFs, one file per state of a record; empty means instance/pdf-cache/.
         "PDF_CACHE_DIR": environ.get("PDF_CACHE_DIR", ""),
         # Counts are per process in memory; several workers need one shared store (README).
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -74,6 +89,18 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "MAX_CONTENT_LENGTH": REQUEST_MAX_BYTES,
         "MAX_FORM_MEMORY_SIZE": REQUEST_MAX_BYTES,
         "MAX_FORM_PARTS": 500,
+        # Flask-Limiter: one key prefix for this app in a shared store, and a moving window, so
+        # a burst cannot take a window's worth at the end of one and again at the start of the
+        # next; if the shared store is down, count in memory rather than stop every sign-in.
+        "RATELIMIT_KEY_PREFIX": "heart-pump-companion",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Flask-WTF: a long walkthrough, read slowly and resumed later, must not meet an expired
+        # form. Over HTTPS it also wants a same-site Referer, which Referrer-Policy: no-referrer
+        # never sends: every form would fail; the token and SameSite=Strict cookies suffice.
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "WTF_CSRF_SSL_STRICT": False,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
 
 
@@ -91,24 +118,24 @@ def base_url_problem(base_url: str, *, production: bool) -> str | None:
 
 def check(config: Mapping[str, Any]) -> None:
     """Refuse settings that are only safe in development."""
-    env = config.get("ENV_NAME", "development")
-    if env == "production" and config.get("SECRET_KEY") == DEVELOPMENT_SECRET_KEY:
+    production = Settings.from_config(config).production
+    if production and config.get("SECRET_KEY") == DEVELOPMENT_SECRET_KEY:
         raise ConfigError("SECRET_KEY is the development default; set a random one")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("DATABASE_URL is empty")
-    if env == "production" and not config.get("AUTHENTICATOR_KEYS"):
+    if production and not config.get("AUTHENTICATOR_KEYS"):
         raise ConfigError(
             "AUTHENTICATOR_KEYS must be set in production: it seals staff members' authenticator"
             " keys in the database (README, Production)"
         )
     base_url = config.get("PUBLIC_BASE_URL") or ""
-    if env == "production" and not base_url:
+    if production and not base_url:
         raise ConfigError(
             "PUBLIC_BASE_URL must be set in production, for example"
             " https://companion.example.nhs.uk: patients' links and QR codes are built from it,"
             " and only its host name is answered"
         )
     if base_url:
-        problem = base_url_problem(base_url, production=env == "production")
+        problem = base_url_problem(base_url, production=production)
         if problem:
             raise ConfigError(problem)

@@ -19,6 +19,7 @@ from .i18n import english_name, languages
 from .models import (
     Discussion,
     PatientQuestion,
+    Phase,
     QuestionToAsk,
     ReadinessAnswer,
     RecordItem,
@@ -26,7 +27,7 @@ from .models import (
     StepVisit,
     ValueRating,
 )
-from .record.summary import build
+from .record.summary import COPIES, Copy, build
 
 QUESTIONS = Path(__file__).parent / "data" / "demo-questions"
 
@@ -147,7 +148,11 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
     items = [i.id for i in pack.step_of_type("readiness").items]
     discussion.readiness_answers = [
         ReadinessAnswer(phase=phase, item_id=item, answer=answer)
-        for phase, answers in (("walkthrough", "nyyn"), ("before", "nyyy"), ("after", "yyyy"))
+        for phase, answers in (
+            (Phase.WALKTHROUGH, "nyyn"),
+            (Phase.BEFORE, "nyyy"),
+            (Phase.AFTER, "yyyy"),
+        )
         for item, answer in zip(items, ["yes" if a == "y" else "no" for a in answers], strict=True)
     ]
     return discussion
@@ -158,7 +163,7 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
 @click.option(
     "--lang", "lang", default="en", help="The patient's language code, e.g. ur or zh-Hans."
 )
-@click.option("--copy", type=click.Choice(["clinician", "patient"]), default="clinician")
+@click.option("--copy", type=click.Choice(COPIES), default=Copy.CLINICIAN.value)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option(
     "--finalised", is_flag=True, help="Render the signed-off record instead of the draft."

@@ -6,6 +6,7 @@ These add to the database session; the request that gave the answer commits it (
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 
@@ -15,6 +16,7 @@ from .content import pack
 from .models import (
     Discussion,
     PatientQuestion,
+    Phase,
     QuestionToAsk,
     ReadinessAnswer,
     RiskConcern,
@@ -40,6 +42,9 @@ FORBIDDEN_CHARACTERS = {chr(c) for c in range(32) if chr(c) not in "\n\r\t"} | {
 
 def has_forbidden_characters(text: str) -> bool:
     return any(ch in FORBIDDEN_CHARACTERS for ch in text)
+
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def new_token() -> str:
@@ -88,6 +93,10 @@ def start_discussion(
 
 
 def find_by_token(token: str) -> Discussion | None:
+    # Only what new_token() makes can match; anything else (a NUL, which PostgreSQL refuses even
+    # to compare) is not looked up at all.
+    if not TOKEN_SHAPE.fullmatch(token):
+        return None
     return db.session.scalar(select(Discussion).where(Discussion.token == token))
 
 
@@ -111,7 +120,7 @@ _WALKTHROUGH_ANSWERS: CompoundSelect[Any] = union_all(
     ),
     select(literal_column("'ready'"), ReadinessAnswer.item_id, ReadinessAnswer.answer).where(
         ReadinessAnswer.discussion_id == bindparam("discussion"),
-        ReadinessAnswer.phase == "walkthrough",
+        ReadinessAnswer.phase == Phase.WALKTHROUGH,
     ),
 )
 
@@ -220,7 +229,7 @@ def set_risk_concerns(discussion: Discussion, risk_ids: set[str]) -> None:
 
 
 def answer_readiness(
-    discussion: Discussion, item_id: str, answer: str | None, phase: str = "walkthrough"
+    discussion: Discussion, item_id: str, answer: str | None, phase: str = Phase.WALKTHROUGH
 ) -> None:
     existing = next(
         (a for a in discussion.readiness_answers if a.item_id == item_id and a.phase == phase), None
@@ -248,7 +257,7 @@ def patient_question(discussion: Discussion, question_id: int) -> PatientQuestio
 
 
 def readiness_score(
-    discussion: Discussion, item_ids: tuple[str, ...], phase: str = "walkthrough"
+    discussion: Discussion, item_ids: tuple[str, ...], phase: str = Phase.WALKTHROUGH
 ) -> int | None:
     """SURE score (yes = 1), or None until every item is answered."""
     answers = {a.item_id: a.answer for a in discussion.readiness_answers if a.phase == phase}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from flask import current_app
@@ -176,6 +177,15 @@ class RiskConcern(Base):
     risk_id: Mapped[str] = mapped_column(String(64))
 
 
+class Phase(StrEnum):
+    """Where a set of readiness (SURE) answers was given: by the patient in the guide, or as
+    staff recorded them before and after the discussion."""
+
+    WALKTHROUGH = "walkthrough"
+    BEFORE = "before"
+    AFTER = "after"
+
+
 class ReadinessAnswer(Base):
     """An answer to one readiness (SURE) item; "phase" tells the walkthrough from later checks."""
 
@@ -184,7 +194,7 @@ class ReadinessAnswer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     discussion_id: Mapped[int] = mapped_column(ForeignKey("discussion.id", ondelete="CASCADE"))
-    phase: Mapped[str] = mapped_column(String(16), default="walkthrough")
+    phase: Mapped[str] = mapped_column(String(16), default=Phase.WALKTHROUGH.value)
     item_id: Mapped[str] = mapped_column(String(64))
     answer: Mapped[str] = mapped_column(String(8))
     # When this answer was last given: the record shows the latest readiness, never an older one.
@@ -286,6 +296,15 @@ class Sealed(TypeDecorator[str]):
         if value is None:
             return None
         return str(current_app.extensions["companion.sealer"].unseal(value))
+
+
+class Role(StrEnum):
+    """What a member of staff may do: a clinician or an admin signs a record off; an admin also
+    reads the audit trail. Stored as its value, so a role compares equal to its name."""
+
+    NURSE = "nurse"
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
 
 
 class StaffMember(Base):

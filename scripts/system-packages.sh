@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint; subset0 keeps font subsetting fast
   fonts-noto-core fonts-noto-cjk                          # every script the app speaks, on screen and in PDFs
+  fonts-noto-color-emoji                                  # emoji a patient types, printed in the PDFs
   chromium                                                # browser tests drive /usr/bin/chromium
   poppler-utils                                           # pdftoppm, to look at rendered PDFs
   gettext                                                 # msgfmt --check in the translation tests

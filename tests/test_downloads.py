@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import http.client
 import re
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.support.database import serve, sqlite_only
 from tests.support.staff import signed_in_with_discussion
@@ -31,17 +33,28 @@ LABELS = [
 ]
 
 
-def download(base: str, cookie: str, path: str) -> http.client.HTTPResponse:
+# The plain filename= of a Content-Disposition header: a quoted string, or a bare token.
+FALLBACK = re.compile(r'filename=(?:"((?:[^"\\]|\\.)*)"|([^";\s]+))')
+
+
+def as_named(label: str) -> str:
+    """The label as a file name keeps it: composed, with only what file systems refuse as "_"."""
+    return "".join("_" if ch in '<>:"/\\|?*' else ch for ch in unicodedata.normalize("NFC", label))
+
+
+def download(base: str, browser: dict[str, str], path: str) -> http.client.HTTPResponse:
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    connection.request("GET", path, headers={"Cookie": cookie})
+    connection.request("GET", path, headers=browser)
     return connection.getresponse()
 
 
-def session_cookie(client: FlaskClient) -> str:
+def same_browser(client: FlaskClient) -> dict[str, str]:
+    """The signed-in client's cookie and User-Agent: a staff session is bound to both."""
     cookie = client.get_cookie("session")
     assert cookie is not None
-    return f"session={cookie.value}"
+    agent = str(client.environ_base["HTTP_USER_AGENT"])
+    return {"Cookie": f"session={cookie.value}", "User-Agent": agent}
 
 
 @pytest.mark.slow
@@ -53,12 +66,12 @@ def test_both_copies_download_for_a_label_in_any_script(
     app, client, discussion_id = signed_in_with_discussion(database, language, label)
     page = client.get(f"/staff/discussions/{discussion_id}").get_data(as_text=True)
     assert label.replace('"', "&#34;").split()[0] in page, "the label was saved as typed"
-    wanted = "".join(ch for ch in label if ch.isalnum())[:20]
+    wanted = as_named(label)
     with serve(app) as base:
         for copy in ("clinician", "patient"):
             response = download(
                 base,
-                session_cookie(client),
+                same_browser(client),
                 f"/staff/discussions/{discussion_id}/record.pdf?copy={copy}",
             )
             body = response.read()
@@ -67,14 +80,15 @@ def test_both_copies_download_for_a_label_in_any_script(
             disposition = response.getheader("Content-Disposition") or ""
             assert disposition.isascii(), "the header itself is plain ASCII"
             assert disposition.startswith("attachment;")
-            fallback = re.search(r'filename="?([^";]*)"?', disposition)
-            assert fallback is not None and fallback.group(1).endswith(f"{copy}.pdf")
+            fallback = re.search(FALLBACK, disposition)
+            assert fallback is not None
+            assert (fallback.group(1) or fallback.group(2)).endswith(f"{copy}.pdf")
             encoded = re.search(r"filename\*=UTF-8''([^;\s]+)", disposition)
             # A plain ASCII name needs no second form; any other needs it (RFC 6266).
             assert encoded is not None or wanted.isascii(), disposition
-            name = unquote(encoded.group(1)) if encoded else fallback.group(1)
+            name = unquote(encoded.group(1)) if encoded else fallback.group(1) or fallback.group(2)
             assert wanted in name and name.endswith(f"-{copy}.pdf"), name
-            assert not set('";\r\n/\\') & set(name)
+            assert not set('"\r\n/\\') & set(name)
 
 
 def test_a_label_on_two_lines_is_refused_with_a_message(database: str) -> None:
@@ -85,3 +99,37 @@ def test_a_label_on_two_lines_is_refused_with_a_message(database: str) -> None:
     )
     assert response.status_code == 400
     assert "on one line" in response.get_data(as_text=True)
+
+
+def name_sent(response: TestResponse) -> str:
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.isascii() and disposition.startswith("attachment;")
+    encoded = re.search(r"filename\*=UTF-8''([^;\s]+)", disposition)
+    if encoded:
+        return unquote(encoded.group(1))
+    plain = re.search(FALLBACK, disposition)
+    assert plain is not None
+    return plain.group(1) or plain.group(2)
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    ("label", "named"),
+    [
+        ("ਪੰਜਾਬੀ", "ਪੰਜਾਬੀ"),  # Gurmukhi vowel signs and the tippi are combining marks
+        ("Sia\u0302n Wyn", "Siân Wyn"),  # typed decomposed, named composed (NFC)
+        ("\u200fAB 12/3", "AB 12_3"),  # a direction mark dropped, a slash made harmless
+        ("ગુજરાતી 7", "ગુજરાતી 7"),
+    ],
+)
+def test_download_names_keep_every_character_of_the_label(
+    database: str, label: str, named: str
+) -> None:
+    _app, client, discussion_id = signed_in_with_discussion(database, "pa", label)
+    exported = client.get(f"/staff/discussions/{discussion_id}/export.json")
+    assert exported.status_code == 200
+    name = name_sent(exported)
+    assert re.fullmatch(r"discussion-record-\w{4}-\w{4}-(.+)\.json", name), name
+    assert name.endswith(f"-{named}.json"), name
+    printed = client.get(f"/staff/discussions/{discussion_id}/record.pdf?copy=patient")
+    assert name_sent(printed).endswith(f"-{named}-patient.pdf")

@@ -42,9 +42,12 @@ def test_a_forged_host_gets_no_page_link_or_redirect(database: str) -> None:
 
 
 def test_links_and_qr_codes_come_from_the_public_address(database: str) -> None:
-    app, client, discussion_id = signed_in_with_discussion(database, "ar", "AB")
-    app.config.update(
-        PUBLIC_BASE_URL=PUBLIC, TRUSTED_HOSTS=["companion.example.nhs.uk", "localhost"]
+    app, client, discussion_id = signed_in_with_discussion(
+        database,
+        "ar",
+        "AB",
+        PUBLIC_BASE_URL=PUBLIC,
+        TRUSTED_HOSTS=["companion.example.nhs.uk", "localhost"],
     )
     page = client.get(f"/staff/discussions/{discussion_id}/ready").get_data(as_text=True)
     with app.app_context():

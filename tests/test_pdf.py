@@ -331,7 +331,7 @@ def test_pdf_route_is_staff_only_uncached_named_and_audited(database: str) -> No
         assert response.data.startswith(b"%PDF")
         assert response.headers["Cache-Control"] == "no-store"
         assert re.fullmatch(
-            rf'attachment; filename="?discussion-record-\w{{4}}-\w{{4}}-AB1-{copy}\.pdf"?',
+            rf'attachment; filename="?discussion-record-\w{{4}}-\w{{4}}-AB 1-{copy}\.pdf"?',
             response.headers["Content-Disposition"],
         )
     with app.app_context():

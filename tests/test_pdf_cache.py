@@ -32,8 +32,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_repeat_download_is_not_rendered_again_and_a_changed_record_is(
     database: str, renders: list[str], tmp_path: Path
 ) -> None:
-    app, client, discussion_id = signed_in_with_discussion(database, "en", "AB12")
-    app.config["PDF_CACHE_DIR"] = str(tmp_path / "pdfs")
+    app, client, discussion_id = signed_in_with_discussion(
+        database, "en", "AB12", PDF_CACHE_DIR=str(tmp_path / "pdfs")
+    )
     url = f"/staff/discussions/{discussion_id}/record.pdf"
 
     first = client.get(url)

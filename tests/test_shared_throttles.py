@@ -170,3 +170,34 @@ def test_without_redis_each_worker_counts_alone(database: str, tmp_path: Path) -
             assert allowed > 5, answered
             return
     pytest.fail("five rounds never spread the attempts over both workers")
+
+
+def wrong_code_from_a_new_browser(port: int, n: int) -> int:
+    """A wrong resume code from a browser never seen before: its own new cookie and token."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/en/resume")
+    page = connection.getresponse()
+    body = page.read().decode()
+    cookie = (page.getheader("Set-Cookie") or "").split(";", 1)[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+    connection.request(
+        "POST",
+        "/en/resume",
+        body=urlencode({"csrf_token": token, "code": f"ZZZZ-{n:04d}"}),
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
+def test_fresh_cookies_against_two_workers_meet_one_count(database: str, tmp_path: Path) -> None:
+    """Forty wrong codes, each from a new browser, spread over two workers sharing Redis: a 429
+    comes before the twentieth, as from one worker."""
+    log = tmp_path / "gunicorn.log"
+    with two_workers(database, redis_url(), log) as port:
+        statuses = [wrong_code_from_a_new_browser(port, n) for n in range(40)]
+    workers = set(re.findall(r"worker=<(\d+)> \d{3} POST /en/resume", log.read_text()))
+    assert len(workers) == 2, "both workers answered some"
+    assert 429 in statuses[:19], statuses

@@ -299,10 +299,11 @@ def test_changing_the_second_step_needs_a_recent_sign_in(app: Flask) -> None:
     for ask in asks:
         age_sessions(app, idle=dt.timedelta(0), started=dt.timedelta(minutes=11))
         response = ask()
-        assert response.headers["Location"].startswith(
-            "/staff/sign-in?again=1&next=/staff/two-step/"
-        )
-        assert client.get("/staff/").status_code == 302, "and the old session has ended"
+        assert "signs you out of this session first" in response.get_data(as_text=True)
+        assert client.get("/staff/").status_code == 200, "saying so ends nothing"
+        confirmed = client.post("/staff/two-step/sign-in-again")
+        assert confirmed.headers["Location"] == "/staff/sign-in?again=1&next=/staff/two-step/set-up"
+        assert client.get("/staff/").status_code == 302, "the button ends the old session"
         sign_in(client, CLINICIAN)
 
 
@@ -443,9 +444,9 @@ def test_dashboard_counts_questions_and_flags_a_patient_not_sure(app: Flask) -> 
     assert "2 (2 not answered)" in row
     assert "Not sure yet" in row
     assert "AB 123" in text_of(pages.get("/staff/?q=ab 1", lang="en"), "main")
-    assert ".app-dashboard" and "No discussion matches" in text_of(
-        pages.get("/staff/?q=zz", lang="en"), "main"
-    )
+    nothing = pages.get("/staff/?q=zz", lang="en")
+    assert "No discussion matches “zz”" in text_of(nothing, "main")
+    assert nothing.select_one(".app-dashboard") is None, "and no table of other discussions"
 
 
 def test_start_shows_link_code_and_a_qr_code_drawn_by_the_app(app: Flask) -> None:
@@ -820,7 +821,7 @@ def test_a_tablet_left_alone_returns_to_the_neutral_screen(app: Flask) -> None:
     client, step = handed_over(app)
     assert client.get(step).status_code == 200
     with client.session_transaction() as session:
-        session[PATIENT_SEEN] -= app.config["KIOSK_IDLE_SECONDS"] + 1
+        session[PATIENT_SEEN] -= app.extensions["companion.settings"].kiosk_idle_seconds + 1
     response = client.get(step)
     assert response.status_code == 302 and response.headers["Location"].endswith("/handed-back")
     assert "Private words" not in client.get(step, follow_redirects=True).get_data(as_text=True)
@@ -865,3 +866,14 @@ def test_the_record_shows_the_leaning_and_the_version_the_patient_was_shown(app:
     assert "version 1.0.0" in old_text
     assert "Knowing there is good evidence for a treatment before I have it" in old_text
     assert "Leaning towards" not in old_text
+
+
+def test_a_staff_page_added_without_a_decorator_is_closed(app: Flask) -> None:
+    """Default deny: a staff page someone forgets to protect still needs a staff sign-in."""
+    app.add_url_rule("/staff/forgotten", endpoint="staff.forgotten", view_func=lambda: "open")
+    response = app.test_client().get("/staff/forgotten")
+    assert response.status_code == 302 and "/staff/sign-in" in response.headers["Location"]
+    nurse = app.test_client()
+    sign_in(nurse, NURSE)
+    assert nurse.get("/staff/forgotten").get_data(as_text=True) == "open"
+    assert nurse.get("/staff/audit").status_code == 403, "an admin's page refuses a nurse"

@@ -265,3 +265,60 @@ def test_digits_of_any_script_count_as_the_same_number() -> None:
     assert number_problems(english, "تقريباً ٢٧ من كل ١٠٠ شخص.", "ar", "x") == []
     assert number_problems(english, "তক ২৭ ১০০", "bn", "x") == []
     assert number_problems(english, "About 72 in 100.", "en", "x") == ["numbers lost (27): x"]
+
+
+# Translate Toolkit's checks that fit this guide, beside the project's own gates: placeholders,
+# numbers, markup, whitespace and plural forms. (Brackets and acronyms are left out: a
+# translation may explain a term in brackets, or write "UK" in its own script, on purpose.)
+POFILTER_CHECKS = [
+    "printf",
+    "variables",
+    "numbers",
+    "untranslated",
+    "blank",
+    "nplurals",
+    "urls",
+    "emails",
+    "xmltags",
+    "escapes",
+    "newlines",
+    "tabs",
+    "startwhitespace",
+    "endwhitespace",
+]
+
+
+def pofilter(source: Path, out: Path) -> list[str]:
+    """Run pofilter's chosen checks over `source` (a file or folder); the failures it reports."""
+    command = [str(Path(sys.executable).parent / "pofilter"), "--nofuzzy", "--progress=none"]
+    for check in POFILTER_CHECKS:
+        command += ["-t", check]
+    subprocess.run([*command, str(source), str(out)], check=True, capture_output=True)
+    found = out.rglob("*.po") if out.is_dir() else [out] if out.exists() else []
+    return [
+        line
+        for po in found
+        for line in po.read_text(encoding="utf-8").splitlines()
+        if line.startswith("# (pofilter)")
+    ]
+
+
+def test_translate_toolkit_checks_find_nothing_in_any_catalog(tmp_path: Path) -> None:
+    catalogs = tmp_path / "catalogs"
+    for locale in TRANSLATED:
+        shutil.copytree(TRANSLATIONS / locale, catalogs / locale)
+    assert pofilter(catalogs, tmp_path / "failures") == []
+
+
+def test_translate_toolkit_checks_catch_a_broken_placeholder(tmp_path: Path) -> None:
+    po = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
+    broken = tmp_path / "messages.po"
+    broken.write_text(
+        po.read_text(encoding="utf-8").replace(
+            'msgstr "Paso %(number)s de %(total)s"', 'msgstr "Paso %(numero)s de %(total)s"'
+        ),
+        encoding="utf-8",
+    )
+    assert pofilter(broken, tmp_path / "failures.po") == [
+        "# (pofilter) printf: Added printf variable: %(numero)s"
+    ]

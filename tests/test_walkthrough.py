@@ -564,10 +564,12 @@ def test_wrong_codes_from_one_browser_never_lock_out_another_on_the_same_ward(
     ]
     assert statuses[:10] == [400] * 10 and statuses[10:] == [429, 429]
     assert other.post("/en/resume", {"code": code}) == link.continue_discussion()
-    # One code tried again and again is stopped whichever browser tries it.
+    # One code tried again and again is stopped whichever browser, at whichever address, tries it.
     tries = [
-        PageClient(app.test_client()).client.post("/en/resume", data={"code": "QQQQ-4444"})
-        for _ in range(6)
+        app.test_client().post(
+            "/en/resume", data={"code": "QQQQ-4444"}, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}
+        )
+        for n in range(6)
     ]
     assert [t.status_code for t in tries] == [400] * 5 + [429]
 

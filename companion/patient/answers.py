@@ -36,6 +36,14 @@ def text_problem(text: str, limit: int) -> Markup | None:
             "This contains hidden characters that change the order in which words are shown. "
             "Please type it again without them."
         )
+    if kind == "numbers":
+        # Translators: shown under a text box when an invisible direction mark (used in
+        # right-to-left writing) sits between the groups of a number, e.g. inside
+        # "943 476 5919", where it would show the groups in reverse order.
+        return _(
+            "This has a hidden mark between numbers that would show them in a different order. "
+            "Please type the numbers again without it."
+        )
     if kind == "invisible":
         # Translators: shown under a text box when what was typed has only
         # spaces or invisible characters, so nothing could be shown.

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -27,7 +25,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -37,32 +34,38 @@ from ..i18n import _, current_language, languages
 from ..models import Discussion, utcnow
 from ..record import after_sign_off
 from ..record.fields import VALUE_RATING
+from ..settings import settings
+from ..web import limits
 from ..web.csrf import always_allowed
-from ..web.hosts import external_url
+from ..web.hosts import external_url, local_path
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from ..web.limits import (
     RESUME_PER_ADDRESS,
     RESUME_PER_BROWSER,
     RESUME_PER_CODE,
+    RESUME_WHEN_SPENT,
+    budget_left,
+    everyone_key,
     limiter,
     resume_address_key,
     resume_browser_key,
     resume_code_key,
     wrong_code,
 )
-from ..web.security import csp_nonce
-from . import answers, page_cache
+from . import answers
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
 # The patient's ratings read by the step, the review and the questions page as the record does.
 bp.record_once(lambda state: state.app.jinja_env.globals.update(value_rating=VALUE_RATING))
-bp.record_once(lambda state: page_cache.init_app(state.app))
 
 ViewResult = str | BaseResponse | tuple[str, int]
 
 
-def default_pack() -> ContentPack:
-    return next(iter(packs().values()))
+def only_pack() -> ContentPack | None:
+    """The one published guide, or None when there are several to choose from: a second pack
+    never takes over the front door because its folder sorts first."""
+    published = list(packs().values())
+    return published[0] if len(published) == 1 else None
 
 
 def is_autosave() -> bool:
@@ -71,17 +74,28 @@ def is_autosave() -> bool:
 
 @bp.get("/")
 def start() -> ViewResult:
-    return render_template("walkthrough/start.html", pack=default_pack())
+    """The front door: the guide itself, or with several guides, the decisions to choose from."""
+    single = only_pack()
+    if single is None:
+        return render_template("walkthrough/choose.html", packs=list(packs().values()))
+    return render_template("walkthrough/start.html", pack=single)
+
+
+@bp.get("/guide/<procedure>")
+def start_procedure(procedure: str) -> ViewResult:
+    """One guide's start page, reached from the list of decisions."""
+    return render_template("walkthrough/start.html", pack=packs().get(procedure) or abort(404))
 
 
 @bp.post("/start")
 def begin() -> ViewResult:
     chosen = languages().get(request.form.get("language", ""), current_language())
-    procedure = request.form.get("procedure", default_pack().id)
+    single = only_pack()
+    procedure = request.form.get("procedure") or (single.id if single else "")
     if procedure not in packs():
         abort(400)
     discussion = discussions.start_discussion(
-        procedure, chosen.code, link_days=current_app.config["PATIENT_LINK_DAYS"]
+        procedure, chosen.code, link_days=settings().patient_link_days
     )
     return redirect(url_for(".step", lang=chosen.code, token=discussion.token, number=1, started=1))
 
@@ -94,6 +108,7 @@ def begin() -> ViewResult:
 @limiter.limit(
     RESUME_PER_ADDRESS, methods=["POST"], key_func=resume_address_key, deduct_when=wrong_code
 )
+@limiter.limit(RESUME_WHEN_SPENT, methods=["POST"], key_func=everyone_key, exempt_when=budget_left)
 def resume() -> ViewResult:
     typed = request.form.get("code", "")
     error = None
@@ -108,6 +123,7 @@ def resume() -> ViewResult:
                 example="ACDE-3467",
             )
         elif discussions.is_expired(discussion):
+            limits.count_wrong_code()
             return render_template("walkthrough/expired.html"), 410
         else:
             # The code opens the answers again on a browser that cleared them before.
@@ -115,6 +131,8 @@ def resume() -> ViewResult:
             if token_mark(discussion.token) in cleared:
                 session[CLEARED] = [m for m in cleared if m != token_mark(discussion.token)]
             return redirect(url_for(".continue_discussion", token=discussion.token))
+    if error:
+        limits.count_wrong_code()
     status = 400 if error else 200
     return render_template("walkthrough/resume.html", typed=typed, error=error), status
 
@@ -146,19 +164,10 @@ def remember_text_size(response: BaseResponse, size: str) -> BaseResponse:
     return response
 
 
-def local_path(target: str | None) -> str:
-    """Only a path on this site, so a crafted form cannot send the reader elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for(".start")
-
-
 @bp.post("/text-size")
 def text_size() -> BaseResponse:
     """Without JavaScript: the chosen size, remembered in a cookie, then the same page again."""
-    response = redirect(local_path(request.form.get("next")))
+    response = redirect(local_path(request.form.get("next")) or url_for(".start"))
     return remember_text_size(response, request.form.get("text_size", ""))
 
 
@@ -172,7 +181,7 @@ def about(procedure: str) -> ViewResult:
     return render_template(
         "walkthrough/about.html",
         pack=pack,
-        retention_days=current_app.config["RETENTION_DAYS"],
+        retention_days=settings().retention_days,
     )
 
 
@@ -211,7 +220,10 @@ def patient_mode_flag() -> dict[str, Any]:
         if locked
         else None,
         "text_size": current_text_size(),
+        "kiosk_idle_seconds": settings().kiosk_idle_seconds,
         "text_size_choices": text_size_choices,
+        # The guide the footer's "About this information" is about where a page names none.
+        "only_procedure": single.id if (single := only_pack()) else "",
     }
 
 
@@ -240,7 +252,7 @@ def keep_a_handed_over_tablet_on_its_discussion() -> BaseResponse | None:
     if not locked:
         return None
     now = time.time()
-    if now - session.get(PATIENT_SEEN, now) > current_app.config["KIOSK_IDLE_SECONDS"]:
+    if now - session.get(PATIENT_SEEN, now) > settings().kiosk_idle_seconds:
         return return_the_tablet()
     session[PATIENT_SEEN] = now
     if request.endpoint == "walkthrough.hand_back":
@@ -423,52 +435,6 @@ def step(token: str, number: int) -> ViewResult:
         number_of={s.id: n for n, s in enumerate(pack.steps, start=1)},
         not_sure=NOT_SURE,
     )
-    locked = session.get(PATIENT_MODE)
-    if (
-        request.method == "GET"
-        and step.type in page_cache.KEPT_STEP_TYPES
-        and not request.form
-        and not just_started
-        and not notices
-        and not g.get("form_not_saved")
-        and locked in (None, token)
-        and discussion.finalised_at is None
-        and not (step.type == "own_questions" and discussion.patient_questions)
-    ):
-        # Nothing of this patient but their answers: the kept page, with those put in.
-        def render_kept() -> str:
-            return render_template(
-                "walkthrough/step.html",
-                **context,
-                discussion=KeptDiscussion(token=page_cache.TOKEN),
-                answers=page_cache.blank_answers(),
-                errors={},
-                just_started=False,
-                code="",
-                notice=None,
-                cspNonce=page_cache.NONCE,
-                patient_home_url=url_for(".continue_discussion", token=page_cache.TOKEN)
-                if locked
-                else None,
-            )
-
-        return page_cache.step_page(
-            (
-                current_language().code,
-                number,
-                current_text_size(),
-                bool(locked),
-                from_review,
-                score,
-            ),
-            pack,
-            step,
-            shown,
-            token=token,
-            csrf_token=generate_csrf(),
-            nonce=csp_nonce(),
-            render=render_kept,
-        )
     return render_template(
         "walkthrough/step.html",
         **context,
@@ -479,16 +445,6 @@ def step(token: str, number: int) -> ViewResult:
         code=discussions.format_code(discussion.code),
         notice=notices[-1] if notices and step.type == "own_questions" else None,
     ), (400 if errors else 200)
-
-
-@dataclass(frozen=True)
-class KeptDiscussion:
-    """What a kept step page may know of a discussion: a marker for its link, no questions."""
-
-    token: str
-    patient_questions: tuple[()] = ()
-    # A kept page is only ever served for a draft record: a signed one says so on every page.
-    finalised_at: None = None
 
 
 def own_questions_url(token: str, pack: ContentPack) -> str:

@@ -18,7 +18,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..content import ContentPack
 from ..discussions import has_forbidden_characters
-from ..models import Amendment, AuditEvent, Discussion, RecordEdit, StaffMember, db, utcnow
+from ..models import (
+    Amendment,
+    AuditEvent,
+    Discussion,
+    RecordEdit,
+    Role,
+    StaffMember,
+    db,
+    utcnow,
+)
 from ..web import free_text
 from . import fields as defs
 from . import readiness, signed
@@ -46,7 +55,7 @@ class MayNotSignOff(Exception):
     """Only a clinician or an admin signs off a record."""
 
 
-SIGNING_ROLES = ("clinician", "admin")
+SIGNING_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
 
 
 def may_sign_off(staff: StaffMember) -> bool:

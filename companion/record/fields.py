@@ -11,19 +11,22 @@ change here and shows up everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..content import ContentPack
 from ..discussions import answer_readiness, has_forbidden_characters
-from ..models import Amendment, Discussion, PatientQuestion, QuestionToAsk, RecordItem
+from ..models import Amendment, Discussion, PatientQuestion, Phase, QuestionToAsk, RecordItem
 from ..web import free_text
 from . import signed
 
 # The longest text any free-text field of the record keeps. Shorter fields take their limit from
 # the database column that stores them (see `column_limit`), so each limit is stated once.
 TEXT_LIMIT = 4000
+# A figure "in 100 people" as staff type it: one to three of the digits 0-9.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 
 Control = Literal["text", "line", "radios", "select", "checkbox", "number"]
 
@@ -250,9 +253,12 @@ class Field:
                 return f"{self.label}: choose one of the options."
             return None
         if self.control == "number":
-            if value and (not value.isdigit() or not 0 <= int(value) <= 100):
+            # Only the digits 0-9: str.isdigit() also takes "¹" and "①", which int() refuses,
+            # and a number in another script is refused rather than read as one it resembles.
+            if value and (not WHOLE_NUMBER.fullmatch(value) or not 0 <= int(value) <= 100):
                 return (
-                    f"{self.label}: enter a whole number from 0 to 100, the number in 100 people."
+                    f"{self.label}: enter a whole number from 0 to 100 in the digits 0 to 9,"
+                    " the number in 100 people."
                 )
             return None
         if self.limit is not None and len(value) > self.limit:
@@ -599,7 +605,8 @@ def _figure(items: dict[tuple[str, str], RecordItem], risk_id: str, name: str) -
 
 
 def _readiness(pack: ContentPack) -> Iterator[Field]:
-    for phase, when in (("before", "before"), ("after", "after")):
+    for phase in (Phase.BEFORE, Phase.AFTER):
+        when = phase.value
         for item in pack.step_of_type("readiness").items:
 
             def read(d: Discussion, phase: str = phase, item_id: str = item.id) -> str:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from flask import current_app
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+from ..settings import settings
 
 
 def folder() -> Path:
-    configured = current_app.config.get("PDF_CACHE_DIR")
+    configured = settings().pdf_cache_dir
     return Path(configured or Path(current_app.instance_path) / "pdf-cache")
 
 
@@ -46,7 +46,7 @@ def put(file: Path, pdf: bytes) -> None:
         with tempfile.NamedTemporaryFile(dir=file.parent, suffix=".tmp", delete=False) as out:
             out.write(pdf)
         os.replace(out.name, file)
-        trim(file.parent, int(current_app.config.get("PDF_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)))
+        trim(file.parent, settings().pdf_cache_max_bytes)
     except OSError:
         pass  # a full or read-only disk only means rendering again next time
 

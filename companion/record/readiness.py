@@ -12,21 +12,22 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..models import Discussion
+from ..models import Discussion, Phase
 from .signed import PatientAnswers
 
 # Where a set of answers was given, as the record names it.
 PLACES = {
-    "walkthrough": "in the guide",
-    "before": "before the discussion",
-    "after": "after the discussion",
+    Phase.WALKTHROUGH: "in the guide",
+    Phase.BEFORE: "before the discussion",
+    Phase.AFTER: "after the discussion",
 }
+STAFF_PHASES = (Phase.BEFORE, Phase.AFTER)
 
 
 @dataclass(frozen=True)
 class Readiness:
     answers: Mapping[str, str]
-    place: str
+    place: Phase
     at: dt.datetime | None
     total: int
 
@@ -57,7 +58,7 @@ class Readiness:
 
 def latest(
     item_ids: Sequence[str],
-    sets: Mapping[str, tuple[Mapping[str, str], dt.datetime | None]],
+    sets: Mapping[Phase, tuple[Mapping[str, str], dt.datetime | None]],
 ) -> Readiness:
     """The latest complete set of answers (or, with none complete, the latest set begun)."""
     total = len(item_ids)
@@ -69,18 +70,18 @@ def latest(
     complete = [r for r in began if r.complete]
     pool = complete or began
     if not pool:
-        return Readiness({}, "walkthrough", None, total)
+        return Readiness({}, Phase.WALKTHROUGH, None, total)
     oldest = dt.datetime.min
-    return max(pool, key=lambda r: (r.at or oldest, r.place != "walkthrough"))
+    return max(pool, key=lambda r: (r.at or oldest, r.place != Phase.WALKTHROUGH))
 
 
 def staff_sets(
     discussion: Discussion, values: Mapping[str, str], item_ids: Sequence[str]
-) -> dict[str, tuple[dict[str, str], dt.datetime | None]]:
+) -> dict[Phase, tuple[dict[str, str], dt.datetime | None]]:
     """What staff recorded before and after the discussion, as the record holds it (`values`,
     amendments applied), each with the time it was last given or amended."""
-    found: dict[str, tuple[dict[str, str], dt.datetime | None]] = {}
-    for phase in ("before", "after"):
+    found: dict[Phase, tuple[dict[str, str], dt.datetime | None]] = {}
+    for phase in STAFF_PHASES:
         answers = {i: values.get(f"ready-{phase}-{i}", "") for i in item_ids}
         times = [a.answered_at for a in discussion.readiness_answers if a.phase == phase]
         times += [a.at for a in discussion.amendments if a.field.startswith(f"ready-{phase}-")]
@@ -97,13 +98,13 @@ def live(discussion: Discussion, item_ids: Sequence[str]) -> Readiness:
     values = {
         f"ready-{a.phase}-{a.item_id}": a.answer
         for a in discussion.readiness_answers
-        if a.phase != "walkthrough"
+        if a.phase != Phase.WALKTHROUGH
     }
     values |= {a.field: a.after for a in discussion.amendments if a.field.startswith("ready-")}
     sets = staff_sets(discussion, values, item_ids)
-    in_guide = [a for a in discussion.readiness_answers if a.phase == "walkthrough"]
+    in_guide = [a for a in discussion.readiness_answers if a.phase == Phase.WALKTHROUGH]
     times = [a.answered_at for a in in_guide if a.answered_at is not None]
-    sets["walkthrough"] = ({a.item_id: a.answer for a in in_guide}, max(times, default=None))
+    sets[Phase.WALKTHROUGH] = ({a.item_id: a.answer for a in in_guide}, max(times, default=None))
     return latest(item_ids, sets)
 
 
@@ -119,5 +120,5 @@ def now(
 ) -> Readiness:
     """The readiness the record shows: the latest set from the guide (`answers`) or from staff."""
     sets = staff_sets(discussion, values, item_ids)
-    sets["walkthrough"] = (dict(answers.readiness), parse_time(answers.readiness_at))
+    sets[Phase.WALKTHROUGH] = (dict(answers.readiness), parse_time(answers.readiness_at))
     return latest(item_ids, sets)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask import render_template
 from markupsafe import Markup
@@ -42,7 +43,33 @@ def record_html(summary: Summary) -> str:
         )
 
 
+# What a file system refuses in a file name (Windows' list is the longest).
+NOT_IN_FILE_NAMES = frozenset('<>:"/\\|?*')
+# Invisible characters a name keeps: the joiners some scripts need to draw a letter right.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def file_label(label: str) -> str:
+    """The label as it stands in a file name: every character kept, composed (NFC), except what
+    a file system refuses (made "_") and invisible characters such as direction marks, which
+    could make the name read differently from what it is."""
+    kept = []
+    for ch in unicodedata.normalize("NFC", label):
+        if ch in NOT_IN_FILE_NAMES:
+            kept.append("_")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in JOINERS:
+            continue
+        else:
+            kept.append(ch)
+    return "".join(kept).strip(" .")
+
+
+def download_name(code: str, label: str, copy: str, extension: str) -> str:
+    """A download's name; the response sends it per RFC 6266 (an ASCII fallback and
+    filename*=UTF-8''...), so a label in any script comes through whole."""
+    parts = ["discussion-record", code, file_label(label), copy]
+    return "-".join(p for p in parts if p) + "." + extension
+
+
 def filename(summary: Summary) -> str:
-    label = "".join(ch for ch in summary.patient_label if ch.isalnum())[:20]
-    parts = ["discussion-record", summary.code, label, summary.copy]
-    return "-".join(p for p in parts if p) + ".pdf"
+    return download_name(summary.code, summary.patient_label, summary.copy, "pdf")

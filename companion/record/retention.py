@@ -7,15 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .. import audit
 from ..models import Discussion, db, utcnow
+from ..settings import settings
 from . import pdf_cache
-
-DEFAULT_RETENTION_DAYS = 180
 
 
 def purge(older_than_days: int) -> int:
@@ -35,7 +33,7 @@ def purge(older_than_days: int) -> int:
 @with_appcontext
 def purge_command(days: int | None) -> None:
     """Delete discussions older than the retention period (RETENTION_DAYS, default 180)."""
-    keep = days if days is not None else current_app.config["RETENTION_DAYS"]
+    keep = days if days is not None else settings().retention_days
     if keep < 1:
         raise click.BadParameter("must be at least 1", param_hint="--days")
     purged = purge(keep)

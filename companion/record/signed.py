@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from ..models import ChangeAfterSignOff, Discussion, utcnow
+from ..models import ChangeAfterSignOff, Discussion, Phase, utcnow
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class PatientAnswers:
 
 def answers_now(discussion: Discussion) -> PatientAnswers:
     """The patient's answers as they stand in the database now."""
-    in_guide = [a for a in discussion.readiness_answers if a.phase == "walkthrough"]
+    in_guide = [a for a in discussion.readiness_answers if a.phase == Phase.WALKTHROUGH]
     latest = max((a.answered_at for a in in_guide if a.answered_at), default=None)
     return PatientAnswers(
         asked=tuple(m.question_id for m in discussion.questions_to_ask),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -25,7 +26,16 @@ from .fields import Field
 from .signed import OpenItem
 
 STATUS_ORDER = {"needs-consultant": 0, "not-discussed": 1, "answered": 2}
-COPIES = ("clinician", "patient")
+
+
+class Copy(StrEnum):
+    """Who a copy of the record is for: the clinician (English) or the patient (their language)."""
+
+    CLINICIAN = "clinician"
+    PATIENT = "patient"
+
+
+COPIES = tuple(copy.value for copy in Copy)
 
 
 @dataclass(frozen=True)
@@ -206,7 +216,7 @@ def build(
 ) -> Summary:
     """The summary for one copy: "clinician" (English) or "patient" (the patient's language)."""
     language = languages().get(discussion.language) or languages()["en"]
-    reader = language.code if copy == "patient" else "en"
+    reader = language.code if copy == Copy.PATIENT else "en"
     with in_language(reader) as current:
         return _Builder(discussion, pack, copy, current, language).summary(is_demo, large_print)
 
@@ -225,7 +235,7 @@ class _Builder:
         self.discussion = discussion
         self.pack = pack
         self.copy = copy
-        self.patient = copy == "patient"
+        self.patient = copy == Copy.PATIENT
         self.reader = reader
         self.patient_language = patient_language
         self.fields = {f.name: f for f in defs.fields(discussion, pack)}

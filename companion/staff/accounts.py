@@ -16,11 +16,12 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .. import audit
-from ..models import StaffMember, db
+from ..models import Role, StaffMember, db
+from ..settings import settings
 from . import totp
 from .sessions import end_all_sessions
 
-ROLES = ("nurse", "clinician", "admin")
+ROLES = tuple(role.value for role in Role)
 MIN_PASSWORD_LENGTH = 12
 COMMON_PASSWORDS = Path(__file__).parents[1] / "data" / "common-passwords.txt"
 
@@ -71,6 +72,8 @@ def password_matches(member: StaffMember, password: str) -> bool:
 
 
 def find_staff(email: str) -> StaffMember | None:
+    if "\x00" in email:
+        return None  # no address holds one, and PostgreSQL refuses even to compare it
     return db.session.scalar(select(StaffMember).where(StaffMember.email == email.strip().lower()))
 
 
@@ -163,19 +166,19 @@ DEMO_EMAIL = "demo.clinician@example.org"
 def demo_command() -> None:
     """Development only: (re)create the demo clinician with a fresh password and print it, with
     the authenticator key and recovery codes for the second step."""
-    if current_app.config.get("ENV_NAME") != "development":
+    if not settings().development:
         raise click.ClickException("The demo account exists only in development.")
     password = "-".join(secrets.choice(DEMO_WORDS) for _ in range(4))
     member = find_staff(DEMO_EMAIL)
     if member is None:
-        member = add_staff(DEMO_EMAIL, "clinician", password, "Demo Clinician")
+        member = add_staff(DEMO_EMAIL, Role.CLINICIAN, password, "Demo Clinician")
     else:
         member.password_hash = hash_password(password)
         member.active = True
     member.totp_secret, member.totp_last_step = pyotp.random_base32(), None
     codes = totp.new_recovery_codes(member)
     db.session.commit()
-    click.echo(f"  Staff sign-in: http://127.0.0.1:{current_app.config.get('PORT', 5000)}/staff/")
+    click.echo(f"  Staff sign-in: http://127.0.0.1:{settings().port}/staff/")
     click.echo(f"  Demo clinician: {DEMO_EMAIL}")
     click.echo(f"  Password (new on every start): {password}")
     click.echo(f"  Second step: add key {member.totp_secret} to an authenticator app,")

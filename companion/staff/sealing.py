@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from ..config import ConfigError
 from ..models import StaffMember, db
+from ..settings import Settings
 
 
 class DevelopmentSealingKey(UserWarning):
@@ -69,7 +70,7 @@ def sealer_for(config: dict[str, object]) -> Sealer:
                 ' python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key()'
                 '.decode())"'
             ) from None
-    if config.get("ENV_NAME") == "production":
+    if Settings.from_config(config).production:
         raise ConfigError("AUTHENTICATOR_KEYS must be set in production (README, Production)")
     # A warning rather than a log line: it shows under `make run` whatever logging is set up.
     warnings.warn(

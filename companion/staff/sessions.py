@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
-from flask import Flask, current_app, session
+from flask import Flask, abort, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
 
-from ..models import StaffMember, StaffSession, db, utcnow
+from ..models import Role, StaffMember, StaffSession, db, utcnow
+from ..settings import settings
 
 login_manager = LoginManager()
 # Writing last_seen_at on every request would make every page view a database write.
@@ -38,8 +41,8 @@ class SignedInStaff:
         return self.session_id
 
     @property
-    def role(self) -> str:
-        return self.member.role
+    def role(self) -> Role:
+        return Role(self.member.role)
 
     @property
     def email(self) -> str:
@@ -51,11 +54,11 @@ class SignedInStaff:
 
 
 def idle_limit() -> dt.timedelta:
-    return dt.timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+    return dt.timedelta(minutes=settings().staff_idle_minutes)
 
 
 def absolute_limit() -> dt.timedelta:
-    return dt.timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+    return dt.timedelta(hours=settings().staff_session_hours)
 
 
 def start_session(member: StaffMember) -> SignedInStaff:
@@ -63,8 +66,10 @@ def start_session(member: StaffMember) -> SignedInStaff:
     db.session.add(record)
     session.clear()
     user = SignedInStaff(member, record.id, utcnow() + idle_limit())
+    # No remember-me cookie, and a session cookie without an expiry: it ends with the browser,
+    # while the server ends the session itself after STAFF_IDLE_MINUTES of no use.
     login_user(user, remember=False)
-    session.permanent = True
+    session.permanent = False
     return user
 
 
@@ -111,8 +116,6 @@ def signed_in_context() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("STAFF_IDLE_MINUTES", 20)
-    app.config.setdefault("STAFF_SESSION_HOURS", 12)
     login_manager.login_view = "staff.sign_in"
     login_manager.login_message = "Sign in to see this page."
     login_manager.session_protection = "strong"
@@ -121,3 +124,35 @@ def init_app(app: Flask) -> None:
     # treats a patient's session (it holds only a form token) as a stolen staff session and
     # answers every patient page with a cookie-clearing header and a rewritten session.
     login_manager.init_app(app, add_context_processor=False)
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def role_required(*roles: Role) -> Callable[[View], View]:
+    """Only staff signed in with one of these roles; anyone else signed in gets a 403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
+# Staff pages anyone may open: signing in, and signing out (which must always work).
+OPEN_TO_ALL = frozenset({"staff.sign_in", "staff.sign_out"})
+
+
+def signed_in_only() -> Any:
+    """Every staff page needs a signed-in member of staff unless it is named open: a page added
+    without a decorator is closed, not open."""
+    if request.endpoint not in OPEN_TO_ALL and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None

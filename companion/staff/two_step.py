@@ -12,12 +12,13 @@ import datetime as dt
 import time
 
 import pyotp
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from .. import audit
-from ..models import StaffMember, StaffSession, db, utcnow
+from ..models import Role, StaffMember, StaffSession, db, utcnow
+from ..settings import settings
 from ..web.limits import limiter
 from ..web.qr import qr_svg
 from .sessions import end_session, signed_in_context, start_session
@@ -47,9 +48,9 @@ WRONG_CODE = (
 
 
 def required_for(member: StaffMember) -> bool:
-    if member.role != "nurse":
+    if member.role != Role.NURSE:
         return True
-    return bool(current_app.config.get("STAFF_MFA_FOR_NURSES", "required") == "required")
+    return settings().staff_mfa_for_nurses == "required"
 
 
 def begin(member: StaffMember, next_path: str) -> Response:
@@ -81,9 +82,17 @@ def signed_in_recently() -> bool:
     return record is not None and utcnow() - record.started_at < RECENT_SIGN_IN
 
 
-def sign_in_again() -> Response:
+def sign_in_again() -> tuple[str, int]:
+    """Say what a fresh sign-in means before anything ends: only the button on this page signs
+    the person out, and their sign-in brings them back here."""
+    return render_template("staff/sign_in_again.html"), 200
+
+
+@bp.post("/sign-in-again")
+@login_required
+def confirm_sign_in_again() -> Response:
     end_session(current_user.session_id)
-    return redirect(url_for("staff.sign_in", again=1, next=request.path))
+    return redirect(url_for("staff.sign_in", again=1, next=url_for("two_step.set_up")))
 
 
 def finish(member: StaffMember, *, detail: str = "") -> str:

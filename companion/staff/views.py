@@ -7,8 +7,8 @@ sign-ins, views, hand-overs and take-overs.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -32,19 +32,21 @@ from .. import audit, content, discussions
 from ..content import ContentPack
 from ..discussions import has_forbidden_characters
 from ..i18n import languages
-from ..models import AuditEvent, Discussion, StaffMember, db
+from ..models import AuditEvent, Discussion, Role, StaffMember, db
 from ..record import entries, export, fields, readiness, render, signed, summary
+from ..settings import settings
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
-from ..web.hosts import external_url
+from ..web.hosts import external_url, local_path
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
 from .accounts import find_staff, password_matches
-from .sessions import end_session, signed_in_context, start_session
+from .sessions import end_session, role_required, signed_in_context, signed_in_only, start_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.context_processor(signed_in_context)
+bp.before_request(signed_in_only)
 ViewResult = str | Response | tuple[str, int]
 
 
@@ -55,11 +57,7 @@ def staff_pages_are_english() -> None:
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site, so a crafted sign-in link cannot send staff elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("staff.dashboard")
+    return local_path(target) or url_for("staff.dashboard")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -128,7 +126,9 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
         query = query.where(
             or_(Discussion.code == code, Discussion.patient_label.ilike(f"%{search.strip()}%"))
         )
-    rows = []
+    rows: list[dict[str, Any]] = []
+    if "\x00" in search:
+        return rows  # nothing matches it, and PostgreSQL refuses even to compare it
     step_ids = steps_of()
     for discussion in db.session.scalars(query):
         statuses = fields.question_statuses(discussion)
@@ -166,7 +166,7 @@ def dashboard() -> ViewResult:
         rows=discussion_rows(search),
         search=search,
         # How often the states column asks again; a setting, so tests need not wait long.
-        refresh_seconds=current_app.config.get("DASHBOARD_REFRESH_SECONDS", 10),
+        refresh_seconds=settings().dashboard_refresh_seconds,
     )
 
 
@@ -174,7 +174,10 @@ def dashboard() -> ViewResult:
 @login_required
 def discussion_states() -> Response:
     """Where each listed patient is, for the dashboard to refresh itself without a reload."""
-    wanted = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:200]
+    # Ids as the dashboard writes them: the digits 0-9, no more than a database integer holds
+    # ("①".isdigit() is true, and int() refuses it).
+    asked = request.args.get("ids", "").split(",")
+    wanted = [int(i) for i in asked if re.fullmatch(r"[0-9]{1,9}", i)][:200]
     step_ids = steps_of()
     found = db.session.scalars(select(Discussion).where(Discussion.id.in_(wanted)))
     response = jsonify(
@@ -221,7 +224,7 @@ def new_discussion() -> ViewResult:
             discussion = discussions.start_discussion(
                 form["procedure"],
                 form["language"],
-                link_days=current_app.config["PATIENT_LINK_DAYS"],
+                link_days=settings().patient_link_days,
                 started_by="staff",
                 patient_label=form["patient_label"] or None,
             )
@@ -333,7 +336,7 @@ def record_page(
         section_fields=by_section,
         section_titles=fields.SECTIONS,
         values=shown,
-        summary=summary.build(discussion, pack, "clinician") if locked else None,
+        summary=summary.build(discussion, pack, summary.Copy.CLINICIAN) if locked else None,
         result=result or entries.SaveResult(),
         version=discussion.record_version if version is None else version,
         answers=answers,
@@ -458,14 +461,12 @@ SIGN_OFF_UNTICKED = "Tick the box to confirm the record is complete, then sign o
 
 
 @bp.post("/discussions/<int:discussion_id>/finalise")
-@login_required
+@role_required(*entries.SIGNING_ROLES)
 def finalise(discussion_id: int) -> ViewResult:
     """Sign off: first save what the form holds, so nothing typed just before is lost; sign off
     only when all of it saved and the box is ticked, and otherwise say why on the page. With
     items still open, the page lists them and asks for a second, explicit acknowledgement."""
     discussion = load(discussion_id)
-    if not entries.may_sign_off(current_user.member):
-        abort(403)
     if discussion.finalised_at is not None:
         return redirect(url_for("staff.record_view", discussion_id=discussion.id))
     pack = pack_of(discussion)
@@ -550,7 +551,7 @@ def amend(discussion_id: int) -> ViewResult:
         discussion=discussion,
         code=discussions.format_code(discussion.code),
         field=definition,
-        entry=summary.build(discussion, pack, "clinician").entries[name],
+        entry=summary.build(discussion, pack, summary.Copy.CLINICIAN).entries[name],
         after=after,
         reason=reason,
         version=discussion.record_version,
@@ -561,10 +562,8 @@ def amend(discussion_id: int) -> ViewResult:
 
 
 @bp.get("/audit")
-@login_required
+@role_required(Role.ADMIN)
 def audit_trail() -> ViewResult:
-    if current_user.role != "admin":
-        abort(403)
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(500)).all()
     staff = {m.id: m.email for m in db.session.scalars(select(StaffMember))}
     return render_template("staff/audit.html", events=events, staff=staff)
@@ -572,10 +571,10 @@ def audit_trail() -> ViewResult:
 
 def summary_for(discussion_id: int) -> tuple[Discussion, summary.Summary]:
     discussion = load(discussion_id)
-    copy = request.args.get("copy", "clinician")
+    copy = request.args.get("copy", summary.Copy.CLINICIAN)
     if copy not in summary.COPIES:
         abort(404)
-    large = copy == "patient" and request.args.get("size") == "large"
+    large = copy == summary.Copy.PATIENT and request.args.get("size") == "large"
     return discussion, summary.build(discussion, pack_of(discussion), copy, large_print=large)
 
 
@@ -626,9 +625,17 @@ def export_json(discussion_id: int) -> Response:
     discussion = load(discussion_id)
     body = export.export(discussion, pack_of(discussion))
     audit.record("export", discussion)
-    response = current_app.response_class(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="discussion-record-{discussions.format_code(discussion.code)}.json"'
+    name = render.download_name(
+        discussions.format_code(discussion.code), discussion.patient_label or "", "", "json"
+    )
+    response = send_file(
+        io.BytesIO(body.encode()),
+        mimetype="application/json",
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+        etag=False,
+        max_age=None,
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -45,12 +45,17 @@ def reshow_form(error: CSRFError) -> Response | tuple[Response | str, int]:
     # The view now shows its page instead of acting on a form whose token did not check out.
     request.method = "GET"
     blueprint = endpoint.rpartition(".")[0]
-    for before in current_app.before_request_funcs.get(blueprint, []):
-        early: Any = before()
-        if early is not None:
-            return current_app.make_response(early)
-    # The same address, so the same arguments, as the URL preprocessors left them (no language).
-    shown: Any = current_app.view_functions[endpoint](**(request.view_args or {}))
+    try:
+        for before in current_app.before_request_funcs.get(blueprint, []):
+            early: Any = before()
+            if early is not None:
+                return current_app.make_response(early)
+        # The same address, so the same arguments, as the URL preprocessors left them.
+        shown: Any = current_app.view_functions[endpoint](**(request.view_args or {}))
+    except HTTPException as refused:
+        # The page is not there to show again (a question since removed, a link expired): its
+        # own error page, not a server error from inside this handler.
+        return current_app.make_response(current_app.handle_http_exception(refused))
     response = current_app.make_response(shown)
     if response.status_code == 200:
         response.status_code = 400
@@ -62,7 +67,9 @@ def start_again_url() -> str:
     if request.blueprint == "staff" or request.blueprint == "two_step":
         return url_for("staff.dashboard")
     if "token" in args:
-        return url_for("walkthrough.continue_discussion", lang=args["lang"], token=args["token"])
+        # The URL preprocessor has taken the language out of view_args; url_for puts the
+        # request's language back in.
+        return url_for("walkthrough.continue_discussion", token=args["token"])
     return url_for("walkthrough.start")  # in the language the person was reading
 
 

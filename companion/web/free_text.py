@@ -2,17 +2,22 @@
 
 Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) let a few invisible
 characters reorder what follows them: a phone number shown with its groups reversed, `exe.txt`
-shown as `txt.exe`. They are refused wherever someone types free text; the marks U+200E and
-U+200F, which a right-to-left writer may need, are allowed. Text with no visible character at all
-is refused too: it would be saved, and shown as a blank.
+shown as `txt.exe`. They are refused wherever someone types free text. The direction marks
+U+200E, U+200F and U+061C, which a right-to-left writer may need, are allowed, except between
+the groups of a number ("943\u200f 476 5919"), where nothing can stop them turning it round.
+Text with no visible character at all is refused too: it would be saved, and shown as a blank.
 
 Whatever is shown is shown isolated, in an element of its own: dir="auto" on screen; in the PDF,
 whose renderer ignores dir="auto", <bdi> and unicode-bidi, the direction the browser would pick
-(that of the first strong letter) written out as dir="ltr" or dir="rtl".
+(that of the first strong letter) written out as dir="ltr" or dir="rtl". Inside it, a number of
+several groups ("943 476 5919", "943-476-5919") is set left to right in a span of its own: in
+right-to-left text, or after a direction mark, the bidi algorithm would otherwise show its groups
+in reverse order ("5919 476 943"), and a clinician copying it would copy the wrong number.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,11 +26,13 @@ from typing import Literal
 from flask import Flask, g
 from markupsafe import Markup, escape
 
+from . import emoji
+
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 # Letters and symbols that draw nothing: a "question" made of them shows as a blank.
 BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
-Problem = Literal["bidi", "invisible"]
+Problem = Literal["bidi", "invisible", "numbers"]
 
 
 # Staff pages are in English.
@@ -33,6 +40,8 @@ STAFF_MESSAGES: dict[Problem | None, str] = {
     "bidi": "This contains hidden characters that change the order of the text (bidi controls);"
     " remove them.",
     "invisible": "This has no visible letters or numbers; type the text, or leave the box empty.",
+    "numbers": "This has a hidden direction mark between numbers, which shows them in a different"
+    " order from how they were typed; type the numbers again without it.",
 }
 
 
@@ -50,12 +59,24 @@ def has_visible_character(text: str) -> bool:
     return False
 
 
+# A number of several groups: digits, and between each group one to three spaces, dashes, dots,
+# commas, colons, slashes, plus signs or brackets.
+NUMBER_SEPARATORS = " \u00a0\u2009\u202f\\-\u2010-\u2015./,:+()"
+NUMBER_RUN = re.compile(rf"\d+(?:[{NUMBER_SEPARATORS}]{{1,3}}\d+)+")
+# A direction mark among a number's groups: inside the number's own span it still turns it round.
+MARK_IN_A_NUMBER = re.compile(
+    rf"\d[{NUMBER_SEPARATORS}]*[\u200e\u200f\u061c][{NUMBER_SEPARATORS}\u200e\u200f\u061c]*\d"
+)
+
+
 def problem(text: str) -> Problem | None:
     """Why this text (already checked for control characters and length) cannot be stored."""
     if has_bidi_controls(text):
         return "bidi"
     if text and not has_visible_character(text):
         return "invisible"
+    if MARK_IN_A_NUMBER.search(text):
+        return "numbers"
     return None
 
 
@@ -90,12 +111,25 @@ def isolated(text: object, lang: str | None = None, css_class: str | None = None
     """The text, escaped, in an element of its own whose direction comes from the text itself."""
     value = "" if text is None else str(text)
     way = direction(value) if for_the_pdf() else "auto"
+    if for_the_pdf():
+        value = emoji.printable(value)
     attributes = f' dir="{way}"'
     if lang:
         attributes += f' lang="{escape(lang)}"'
     if css_class:
         attributes += f' class="{escape(css_class)}"'
-    return Markup(f"<bdi{attributes}>{escape(value)}</bdi>")  # noqa: S704 - value escaped
+    return Markup(f"<bdi{attributes}>{numbers_in_order(value)}</bdi>")  # noqa: S704 - escaped
+
+
+def numbers_in_order(text: str) -> Markup:
+    """The text, escaped, with each number of several groups set left to right on its own."""
+    shown, done = [], 0
+    for number in NUMBER_RUN.finditer(text):
+        shown.append(escape(text[done : number.start()]))
+        shown.append(Markup('<span dir="ltr">{}</span>').format(number.group()))
+        done = number.end()
+    shown.append(escape(text[done:]))
+    return Markup("").join(shown)
 
 
 def init_app(app: Flask) -> None:

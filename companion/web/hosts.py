@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, url_for
 from werkzeug.exceptions import SecurityError
+
+from ..settings import Settings, settings
 
 # Development and tests are reached on this machine only (`make run` binds 127.0.0.1).
 LOCAL_HOSTS = ["localhost", "127.0.0.1"]
@@ -24,17 +26,29 @@ def trusted_hosts(config: dict[str, Any]) -> list[str] | None:
     base_url = config.get("PUBLIC_BASE_URL")
     if base_url:
         return [urlsplit(base_url).hostname or ""]
-    if config.get("ENV_NAME") != "production":
+    if not Settings.from_config(config).production:
         return LOCAL_HOSTS
     return None  # config.check() has already refused production without PUBLIC_BASE_URL
 
 
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute link to give away: from PUBLIC_BASE_URL when set, else from the checked host."""
-    base_url = current_app.config.get("PUBLIC_BASE_URL")
+    base_url = settings().public_base_url
     if base_url:
         return str(base_url).rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def local_path(target: str | None) -> str | None:
+    """The target when it is a path on this site that a Location header can carry, else None:
+    a crafted form or link can neither send the reader elsewhere (`//host`, `\\host`, a scheme)
+    nor break the header (a line break, NUL or other character that prints nothing)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if not target.isprintable():
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:

@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from ..settings import settings
+
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
@@ -55,9 +57,7 @@ def add_headers(response: Response) -> Response:
 
 
 def response_is_https_only() -> bool:
-    from flask import current_app
-
-    return current_app.config.get("ENV_NAME") == "production"
+    return settings().production
 
 
 def template_values() -> dict[str, Any]:
@@ -66,7 +66,7 @@ def template_values() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    production = app.config.get("ENV_NAME") == "production"
+    production = app.extensions["companion.settings"].production
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from ..i18n import best_language, languages
 from ..models import db
+from .limits import everyone_key
 
 bp = Blueprint("site", __name__)
 
@@ -55,7 +56,9 @@ def method_not_allowed(error: HTTPException) -> tuple[str, int]:
 @bp.app_errorhandler(429)
 def too_many(error: HTTPException) -> tuple[str, int]:
     speak_the_language_of_the_url()
-    return render_template("errors/too_many.html"), 429
+    # Slowed for everyone (the budget of wrong codes is spent), not for what this device did.
+    slowed = getattr(getattr(error, "limit", None), "key_func", None) is everyone_key
+    return render_template("errors/too_many.html", slowed=slowed), 429
 
 
 @bp.app_errorhandler(400)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import pyotp
 from bs4 import BeautifulSoup
@@ -81,10 +82,11 @@ def start_discussion(client: FlaskClient, language: str = "bn", label: str = "AB
 
 
 def signed_in_with_discussion(
-    database: str, language: str, label: str, role: str = "clinician"
+    database: str, language: str, label: str, role: str = "clinician", **config: Any
 ) -> tuple[Flask, FlaskClient, int]:
-    """An app, a signed-in client (a clinician unless told), and a discussion they started."""
-    app = make_app(database)
+    """An app (with any settings given), a signed-in client (a clinician unless told), and a
+    discussion they started."""
+    app = make_app(database, **config)
     email = f"{role}@example.org"
     with app.app_context():
         add_staff_with_authenticator(email, role, "another-long-phrase-77", f"Test {role}")
