@@ -28,7 +28,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from .. import audit, content, discussions
+from .. import audit, content, discussions, nhs_number
 from ..content import ContentPack
 from ..discussions import has_forbidden_characters
 from ..i18n import languages
@@ -196,6 +196,7 @@ def new_discussion() -> ViewResult:
         "procedure": request.form.get("procedure", next(iter(packs))),
         "language": request.form.get("language", "en"),
         "patient_label": request.form.get("patient_label", "").strip(),
+        "nhs_number": request.form.get("nhs_number", "").strip(),
     }
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -217,6 +218,8 @@ def new_discussion() -> ViewResult:
                 f"Patient label: this is {len(form['patient_label']):,} characters long; "
                 f"use initials or a hospital number of {LABEL_LIMIT} characters or fewer."
             )
+        if form["nhs_number"] and (problem := nhs_number.problem(form["nhs_number"])):
+            errors["nhs_number"] = problem
         if not errors:
             discussion = discussions.start_discussion(
                 form["procedure"],
@@ -224,6 +227,7 @@ def new_discussion() -> ViewResult:
                 link_days=current_app.config["PATIENT_LINK_DAYS"],
                 started_by="staff",
                 patient_label=form["patient_label"] or None,
+                nhs_number=nhs_number.digits_of(form["nhs_number"]) or None,
             )
             audit.record("start", discussion)
             return redirect(url_for("staff.ready", discussion_id=discussion.id))
