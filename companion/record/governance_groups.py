@@ -88,12 +88,13 @@ def groups_for(
     counts: Mapping[tuple[str, str, str], int],
 ) -> list[Group]:
     """The tables for discussions shown these pack versions, in these languages."""
+    return _decision_groups(packs) + _later_groups(languages, counts)
+
+
+def _decision_groups(packs: Sequence[ContentPack]) -> list[Group]:
+    """The tables up to the decision: activity, what was open, decisions and leanings."""
     decisions = choices(defs.DECISION)
     leaning = leanings(packs)
-    interpreters = choices(defs.INTERPRETER)
-    amended = sorted(
-        {key[1] for key in counts if isinstance(key, tuple) and key[0] == "amendments"}
-    )
     cross = tuple((f"{lv}|{dv}", f"{ll} / {dl}") for lv, ll in leaning for dv, dl in decisions)
     return [
         Group(
@@ -143,6 +144,16 @@ def groups_for(
             ),
             chart="cross",
         ),
+    ]
+
+
+def _later_groups(
+    languages: Collection[str], counts: Mapping[tuple[str, str, str], int]
+) -> list[Group]:
+    """The tables after the decisions: readiness, interpreters, languages, what happened after."""
+    interpreters = choices(defs.INTERPRETER)
+    amended = sorted({key[1] for key in counts if key[0] == "amendments"})
+    return [
         Group(
             "readiness-before",
             "Readiness before the discussion",
