@@ -7,6 +7,7 @@ sign-ins, views, hand-overs and take-overs.
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,7 +34,7 @@ from ..content import ContentPack
 from ..discussions import has_forbidden_characters
 from ..i18n import languages
 from ..models import AuditEvent, Discussion, StaffMember, db
-from ..record import entries, export, fields, readiness, render, signed, summary
+from ..record import entries, export, fhir, fields, readiness, render, signed, summary
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url
@@ -634,5 +635,43 @@ def export_json(discussion_id: int) -> Response:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="discussion-record-{discussions.format_code(discussion.code)}.json"'
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/discussions/<int:discussion_id>/fhir")
+@login_required
+def fhir_document(discussion_id: int) -> Response:
+    """A signed record as a FHIR R4 document for the patient's health record, with the
+    clinician's PDF inside it. A draft is refused: only what was signed goes to a health record."""
+    from ..record import fhir_composition, pdf  # WeasyPrint is slow to import: only where needed
+
+    discussion = load(discussion_id)
+    if discussion.finalised_at is None:
+        return fhir_refused(
+            "This record is a draft: sign it off before sending it to the patient's health record."
+        )
+    pack = pack_of(discussion)
+    copy = summary.build(discussion, pack, "clinician")
+    body = pdf.render_record(copy, discussion.id, discussion.record_version)
+    document = fhir_composition.document(discussion, pack, body)
+    audit.record("export", discussion, detail="fhir")
+    response = current_app.response_class(
+        json.dumps(document, ensure_ascii=False, indent=2), mimetype=fhir.MEDIA_TYPE
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="discussion-record-{copy.code}.fhir.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def fhir_refused(message: str) -> Response:
+    """A refusal an EPR reads (an OperationOutcome) and a person reads (its diagnostics)."""
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "business-rule", "diagnostics": message}],
+    }
+    response = current_app.response_class(json.dumps(outcome), status=409, mimetype=fhir.MEDIA_TYPE)
     response.headers["Cache-Control"] = "no-store"
     return response
