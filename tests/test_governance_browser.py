@@ -55,6 +55,13 @@ def test_the_governance_view_reads_at_tablet_size_at_200_percent_and_in_print(
         zoomed.page.goto(server + "/staff/governance?from=2026-01&to=2026-06&by=month")
         expect(zoomed.page.locator("svg.app-chart").first).to_be_visible()
         zoomed.look("governance-03-zoom-200", lang="en")
+        # Zoomed, a chart keeps its text large: it is wider than the screen, in a box that
+        # scrolls sideways and takes the keyboard focus, rather than shrunk to fit.
+        chart_box = zoomed.page.locator(".app-chart-box").first
+        width = zoomed.page.locator("svg.app-chart").first.bounding_box()
+        assert width is not None and width["width"] >= 36 * 16
+        chart_box.focus()
+        expect(chart_box).to_be_focused()
         zoomed.page.emulate_media(media="print")
         box = zoomed.page.locator("svg.app-chart").first.bounding_box()
         assert box is not None and box["width"] > 300, "a chart is drawn full width in print"

@@ -17,7 +17,7 @@ NOT_DRAWN = (
 def charts(report: Report, kind: str) -> dict[str, Markup]:
     """A chart for each table that has one, by the table's key."""
     found: dict[str, Markup] = {}
-    rows = report.of_kind(kind) if kind != "period" else report.of_kind("period")
+    rows = report.of_kind(kind)
     for group in report.groups:
         if group.chart == "months":
             found[group.key] = bar_chart(
