@@ -86,6 +86,7 @@ def test_every_content_string_renders_as_typed_in_both_copies(
             # A Latin run isolated in right-to-left text is the same words, only set apart.
             for run in page.select('span[dir="ltr"]'):
                 run.unwrap()
+            page.smooth()
             text = words(page.get_text(" "))
             found = ENTITY.search(text)
             assert found is None, f"{copy}: {text[max(0, found.start() - 60) : found.end() + 20]}"
