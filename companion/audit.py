@@ -29,6 +29,7 @@ ACTIONS = (
     "two-step-set-up",
     "two-step-reset",
     "recovery-codes-renewed",
+    "governance",
 )
 
 

@@ -72,6 +72,7 @@ def start_discussion(
     link_days: int,
     started_by: str = "patient",
     patient_label: str | None = None,
+    nhs_number: str | None = None,
 ) -> Discussion:
     while True:
         code = new_code()
@@ -84,6 +85,7 @@ def start_discussion(
         content_version=pack(procedure).content_version,
         language=language,
         patient_label=patient_label,
+        nhs_number=nhs_number,
         started_by=started_by,
         expires_at=utcnow() + dt.timedelta(days=link_days),
     )

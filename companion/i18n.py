@@ -234,7 +234,10 @@ LATIN_RUN = re.compile(
 
 
 def isolate_latin_runs(text: Markup) -> Markup:
-    """Escaped right-to-left text with each Latin run in a left-to-right span of its own."""
+    """Escaped right-to-left text with each Latin run in a left-to-right span of its own (left
+    as it is in left-to-right text, and where it is English shown in place of a translation)."""
+    if current_language().dir != "rtl" or 'lang="en"' in text:
+        return text
     # The text is escaped already, and a run holds only letters, digits, spaces, hyphens and a
     # bracketed year: nothing of it can be markup.
     spans = LATIN_RUN.sub(lambda run: f'<span dir="ltr">{run[0]}</span>', str(text))
@@ -266,11 +269,7 @@ def _memo(kind: str, msgid: str, domain: Any) -> Markup:
     found = known.get(key)
     if found is None:
         translations = domain.get_translations() if domain is not None else get_translations()
-        translated = _translated(translations, msgid)
-        found = _in_language(msgid, translated)
-        if kind == "content" and translated is not None and current_language().dir == "rtl":
-            found = isolate_latin_runs(found)
-        known[key] = found
+        found = known[key] = _in_language(msgid, _translated(translations, msgid))
     return found
 
 
@@ -305,5 +304,6 @@ def init_app(app: Flask, languages_file: Path) -> None:
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=interface_gettext, ngettext=interface_ngettext, newstyle=True
     )
+    app.jinja_env.globals["isolate_latin_runs"] = isolate_latin_runs
     app.url_value_preprocessor(use_language_from_url)
     app.url_defaults(add_language_to_urls)

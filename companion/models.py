@@ -45,6 +45,9 @@ class Discussion(Base):
     procedure: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(16))
     patient_label: Mapped[str | None] = mapped_column(String(64))
+    # The patient's NHS number, ten digits with a valid check digit (companion/nhs_number.py), when
+    # staff gave one: shown on the clinician's copy and in the FHIR document, never to patients.
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
     started_by: Mapped[str] = mapped_column(String(16), default="patient")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -87,6 +90,9 @@ class Discussion(Base):
     mdt_selected: Mapped[bool] = mapped_column(default=False)
     bcis_database: Mapped[bool] = mapped_column(default=False)
     governance_informed: Mapped[bool] = mapped_column(default=False)
+    # An adverse event or device problem reported to the MHRA (Yellow Card), and its reference.
+    yellow_card: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    yellow_card_reference: Mapped[str] = mapped_column(String(64), default="", server_default="")
     finalised_at: Mapped[dt.datetime | None]
     finalised_by: Mapped[str] = mapped_column(String(120), default="")
     finalised_role: Mapped[str] = mapped_column(String(32), default="")

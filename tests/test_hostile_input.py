@@ -235,6 +235,11 @@ def test_the_records_html_escapes_everything(app: Flask, typed: str) -> None:
         discussion.patient_questions[0].text = typed
         html = render.record_html(build(discussion, pack, "clinician"))
     no_injected_markup(html)
-    text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    page = BeautifulSoup(html, "html.parser")
+    # A number set left to right in a span of its own is the same text, only isolated.
+    for run in page.select('span[dir="ltr"]'):
+        run.unwrap()
+    page.smooth()
+    text = " ".join(page.get_text(" ").split())
     if re.search(r"\S", typed):
         assert " ".join(as_displayed(typed).split())[:200] in text

@@ -260,8 +260,10 @@ def open_items(discussion: Discussion, pack: ContentPack) -> list[OpenItem]:
             found.append(OpenItem("question", "Question not answered", f.about, f.lang))
         elif f.section == "risks" and f.vocabulary is defs.DISCUSSED and value != "yes":
             found.append(OpenItem("risk", f"Risk not discussed: {f.about}"))
-        elif f.section == "arrangements" and value != "yes":
-            found.append(OpenItem("arrangement", f"NICE arrangement still open: {f.label}"))
+        elif defs.still_open(f, value):
+            found.append(
+                OpenItem("arrangement", f"NICE arrangement still open: {f.open_label or f.label}")
+            )
     seen = set(answers.steps_seen)
     unseen = [step.title for step in pack.steps if step.id not in seen]
     if unseen:

@@ -12,10 +12,11 @@ change here and shows up everywhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from .. import nhs_number
 from ..content import ContentPack
 from ..discussions import answer_readiness, has_forbidden_characters
 from ..models import Amendment, Discussion, PatientQuestion, Phase, QuestionToAsk, RecordItem
@@ -172,6 +173,20 @@ ARRANGEMENT = Vocabulary(
     (Choice("yes", "Done"),),
     empty_staff="Still open",
 )
+# Whether an adverse event or a problem with the device was reported to the MHRA's Yellow Card
+# scheme, as NICE's arrangements for this procedure ask.
+YELLOW_CARD = Vocabulary(
+    "yellow-card",
+    (
+        Choice("yes", "Yes"),
+        Choice("no", "No"),
+        Choice("not-applicable", "Not applicable: no adverse event or device problem"),
+    ),
+)
+YELLOW_CARD_URL = "https://yellowcard.mhra.gov.uk/"
+# Who interpreted: a professional, or someone close to the patient (which consent should avoid).
+PROFESSIONAL_INTERPRETER = ("in-person", "phone", "video")
+INFORMAL_INTERPRETER = ("family", "child")
 # The patient's own answers in the guide: shown in the record, never edited by staff.
 VALUE_RATING = Vocabulary(
     "value-rating",
@@ -195,6 +210,7 @@ VOCABULARIES = (
     ARRANGEMENT,
     VALUE_RATING,
     EMERGENCY_SUPPORT,
+    YELLOW_CARD,
 )
 
 # Sections of the record, in the order the form and the clinician's copy show them.
@@ -234,6 +250,8 @@ class Field:
     about: str = ""
     patient_label: str = ""
     lang: str = "en"
+    # How the field reads in a list of what is still open, where that differs from its label.
+    open_label: str = ""
 
     def staff_value(self, value: str) -> str:
         """The value as staff read it: a choice's label, or the text as typed."""
@@ -388,7 +406,31 @@ FIXED_FIELDS = (
         "checkbox",
         vocabulary=ARRANGEMENT,
     ),
+    _discussion_field(
+        "yellow_card",
+        "Adverse event reported to the MHRA (Yellow Card)",
+        "arrangements",
+        "radios",
+        vocabulary=YELLOW_CARD,
+        open_label="Adverse event not yet reported to the MHRA (Yellow Card)",
+    ),
+    _discussion_field("yellow_card_reference", "Yellow Card reference", "arrangements", "line"),
 )
+
+
+def still_open(definition: Field, value: str) -> bool:
+    """Whether one of NICE's arrangements is still to do: a box not ticked, or an adverse event
+    not yet reported to the MHRA."""
+    if definition.vocabulary is ARRANGEMENT:
+        return value != "yes"
+    if definition.vocabulary is YELLOW_CARD:
+        return value == "no"
+    return False
+
+
+def arrangements(all_fields: Iterable[Field]) -> list[Field]:
+    """NICE's arrangements that can be still open, in the order the record shows them."""
+    return [f for f in all_fields if f.vocabulary in (ARRANGEMENT, YELLOW_CARD)]
 
 
 def _on(
@@ -671,6 +713,8 @@ def template_helpers() -> dict[str, object]:
         "question_key": question_key,
         "readiness_vocabulary": READINESS,
         "rating_vocabulary": VALUE_RATING,
+        "yellow_card_url": YELLOW_CARD_URL,
+        "format_nhs_number": nhs_number.formatted,
     }
 
 

@@ -66,6 +66,17 @@ def answers_now(discussion: Discussion) -> PatientAnswers:
     )
 
 
+# Each kind of open item, as staff name it where records are counted (the governance view).
+OPEN_ITEM_KINDS = {
+    "decision": "No decision recorded",
+    "question": "A question not answered",
+    "risk": "A risk not discussed",
+    "arrangement": "A NICE arrangement still open",
+    "step": "Steps of the guide not seen",
+    "readiness": "Readiness not all yes",
+}
+
+
 @dataclass(frozen=True)
 class OpenItem:
     """Something still open when the record was signed: its kind, what it is in English, and
@@ -121,6 +132,19 @@ def answers_of_record(discussion: Discussion) -> PatientAnswers:
     """The patient's answers as the record shows them: as signed, or as they stand in a draft."""
     snapshot = snapshot_of(discussion)
     return snapshot.answers if snapshot is not None else answers_now(discussion)
+
+
+# Each kind of change the patient can make in the guide after sign-off, as staff name it.
+CHANGE_KINDS = {
+    "leaning": "Changed which way they lean",
+    "leaning_reason": "Changed their reason for that leaning",
+    "values_note": "Changed what else matters to them",
+    "asked": "Changed a guide question to ask",
+    "own_question": "Added or changed a question of their own",
+    "rating": "Changed how much something matters",
+    "concern": "Changed a risk that matters most",
+    "readiness": "Changed a readiness answer",
+}
 
 
 @dataclass(frozen=True)

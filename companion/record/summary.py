@@ -16,6 +16,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
+from .. import nhs_number
 from ..content import ContentPack
 from ..i18n import Language, _, content_text, in_language, interface_gettext, languages
 from ..models import Amendment, ChangeAfterSignOff, Discussion
@@ -191,6 +192,10 @@ class Summary:
     leaning: Markup | None = None
     leaning_reason: Words | None = None
     changes_after_sign_off: list[LaterChange] = field(default_factory=list)
+    # Whether an adverse event was reported to the MHRA (Yellow Card), and the report's reference.
+    yellow_card: list[Entry] = field(default_factory=list)
+    # The patient's NHS number as printed (943 476 5919): on the clinician's copy only.
+    nhs_number: str = ""
 
     @property
     def title(self) -> str:
@@ -405,7 +410,9 @@ class _Builder:
             interpreter=self.entries["interpreter"],
             language=language_label(self.patient_language.code),
             open_arrangements=[
-                str(self.fields[e.name].label) for e in self.arrangements() if e.raw != "yes"
+                f.open_label or f.label
+                for f in defs.arrangements(self.fields.values())
+                if defs.still_open(f, self.values[f.name])
             ],
             open_at_sign_off=list(snapshot.open_items) if snapshot is not None else [],
             readiness_since=since,
@@ -484,7 +491,13 @@ class _Builder:
         return LaterChange(what, yes_no(change.before), yes_no(change.after), self.when(change.at))
 
     def arrangements(self) -> list[Entry]:
-        return [e for e in self.entries.values() if self.fields[e.name].section == "arrangements"]
+        """NICE's arrangements ticked as done or not (the Yellow Card report has its own list)."""
+        return [
+            self.entries[f.name] for f in self.fields.values() if f.vocabulary is defs.ARRANGEMENT
+        ]
+
+    def yellow_card(self) -> list[Entry]:
+        return [self.entries[name] for name in ("yellow_card", "yellow_card_reference")]
 
     def amendments(self) -> list[AmendmentRow]:
         rows = []
@@ -575,6 +588,10 @@ class _Builder:
             if answers.leaning_reason
             else None,
             changes_after_sign_off=self.later_changes(),
+            yellow_card=self.yellow_card(),
+            nhs_number=nhs_number.formatted(d.nhs_number)
+            if d.nhs_number and not self.patient
+            else "",
             published_text=str(format_date(pack.published, "long", locale=locale)),
             review_due_text=str(format_date(pack.review_due, "long", locale=locale)),
         )

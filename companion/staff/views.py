@@ -7,6 +7,7 @@ sign-ins, views, hand-overs and take-overs.
 from __future__ import annotations
 
 import io
+import json
 import re
 from typing import Any
 
@@ -28,12 +29,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from .. import audit, content, discussions
+from .. import audit, content, discussions, nhs_number
 from ..content import ContentPack
 from ..discussions import has_forbidden_characters
 from ..i18n import languages
 from ..models import AuditEvent, Discussion, Role, StaffMember, db
-from ..record import entries, export, fields, readiness, render, signed, summary
+from ..record import entries, export, fhir, fields, readiness, render, signed, summary
 from ..settings import settings
 from ..web import free_text, kiosk
 from ..web.csrf import always_allowed
@@ -199,6 +200,7 @@ def new_discussion() -> ViewResult:
         "procedure": request.form.get("procedure", next(iter(packs))),
         "language": request.form.get("language", "en"),
         "patient_label": request.form.get("patient_label", "").strip(),
+        "nhs_number": request.form.get("nhs_number", "").strip(),
     }
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -220,6 +222,8 @@ def new_discussion() -> ViewResult:
                 f"Patient label: this is {len(form['patient_label']):,} characters long; "
                 f"use initials or a hospital number of {LABEL_LIMIT} characters or fewer."
             )
+        if form["nhs_number"] and (problem := nhs_number.problem(form["nhs_number"])):
+            errors["nhs_number"] = problem
         if not errors:
             discussion = discussions.start_discussion(
                 form["procedure"],
@@ -227,6 +231,7 @@ def new_discussion() -> ViewResult:
                 link_days=settings().patient_link_days,
                 started_by="staff",
                 patient_label=form["patient_label"] or None,
+                nhs_number=nhs_number.digits_of(form["nhs_number"]) or None,
             )
             audit.record("start", discussion)
             return redirect(url_for("staff.ready", discussion_id=discussion.id))
@@ -637,5 +642,43 @@ def export_json(discussion_id: int) -> Response:
         etag=False,
         max_age=None,
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/discussions/<int:discussion_id>/fhir")
+@login_required
+def fhir_document(discussion_id: int) -> Response:
+    """A signed record as a FHIR R4 document for the patient's health record, with the
+    clinician's PDF inside it. A draft is refused: only what was signed goes to a health record."""
+    from ..record import fhir_composition, pdf  # WeasyPrint is slow to import: only where needed
+
+    discussion = load(discussion_id)
+    if discussion.finalised_at is None:
+        return fhir_refused(
+            "This record is a draft: sign it off before sending it to the patient's health record."
+        )
+    pack = pack_of(discussion)
+    copy = summary.build(discussion, pack, "clinician")
+    body = pdf.render_record(copy, discussion.id, discussion.record_version)
+    document = fhir_composition.document(discussion, pack, body)
+    audit.record("export", discussion, detail="fhir")
+    response = current_app.response_class(
+        json.dumps(document, ensure_ascii=False, indent=2), mimetype=fhir.MEDIA_TYPE
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="discussion-record-{copy.code}.fhir.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def fhir_refused(message: str) -> Response:
+    """A refusal an EPR reads (an OperationOutcome) and a person reads (its diagnostics)."""
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "business-rule", "diagnostics": message}],
+    }
+    response = current_app.response_class(json.dumps(outcome), status=409, mimetype=fhir.MEDIA_TYPE)
     response.headers["Cache-Control"] = "no-store"
     return response
