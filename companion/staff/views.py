@@ -610,11 +610,16 @@ def summary_pdf(discussion_id: int) -> Response:
     )
     # send_file writes the name as RFC 6266 asks: an ASCII fallback and filename*=UTF-8''...,
     # so a label in any script downloads (a raw non-Latin-1 header gets no response at all).
+    return download(body, "application/pdf", render.filename(data))
+
+
+def download(body: bytes, mimetype: str, name: str) -> Response:
+    """A record's file to save, never kept by a browser or a proxy: named as RFC 6266 asks."""
     response = send_file(
         io.BytesIO(body),
-        mimetype="application/pdf",
+        mimetype=mimetype,
         as_attachment=True,
-        download_name=render.filename(data),
+        download_name=name,
         conditional=False,
         etag=False,
         max_age=None,
@@ -633,17 +638,7 @@ def export_json(discussion_id: int) -> Response:
     name = render.download_name(
         discussions.format_code(discussion.code), discussion.patient_label or "", "", "json"
     )
-    response = send_file(
-        io.BytesIO(body.encode()),
-        mimetype="application/json",
-        as_attachment=True,
-        download_name=name,
-        conditional=False,
-        etag=False,
-        max_age=None,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(body.encode(), "application/json", name)
 
 
 @bp.get("/discussions/<int:discussion_id>/fhir")
