@@ -80,8 +80,26 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
         finished_at=started + dt.timedelta(minutes=40),
     )
     discussion.step_visits = [StepVisit(step_id=s.id) for s in pack.steps]
+    discussion.questions_to_ask = demo_guide_questions(pack)
+    discussion.patient_questions = demo_own_questions(questions, written_in)
+    discussion.value_ratings = [
+        ValueRating(statement_id=s.id, rating=r)
+        for s, r in zip(
+            pack.step_of_type("values").statements,
+            ["a-lot", "not-sure", "a-lot", "a-little", "a-lot"],
+            strict=False,
+        )
+    ]
+    discussion.risk_concerns = [RiskConcern(risk_id="bleeding")]
+    discussion.record_items = demo_record_items(pack)
+    discussion.readiness_answers = demo_readiness(pack)
+    return discussion
+
+
+def demo_guide_questions(pack: ContentPack) -> list[QuestionToAsk]:
+    """Two of the guide's questions marked: one answered, one left for the consultant."""
     marked = [q.id for q in pack.questions][1:3]
-    discussion.questions_to_ask = [
+    return [
         QuestionToAsk(
             question_id=marked[0],
             answer="Explained the outcomes NICE lists, and that the evidence is limited.",
@@ -89,6 +107,10 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
         ),
         QuestionToAsk(question_id=marked[1], answer="", status="needs-consultant"),
     ]
+
+
+def demo_own_questions(questions: list[str], written_in: str) -> list[PatientQuestion]:
+    """The patient's own questions in their language, with staff's gloss, answer and status."""
     statuses = [
         (
             "Will it hurt?",
@@ -102,7 +124,7 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
             "answered",
         ),
     ]
-    discussion.patient_questions = [
+    return [
         PatientQuestion(
             text=text,
             language=written_in,
@@ -112,20 +134,15 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
         )
         for text, (gloss, answer, status) in zip(questions, statuses, strict=False)
     ]
-    discussion.value_ratings = [
-        ValueRating(statement_id=s.id, rating=r)
-        for s, r in zip(
-            pack.step_of_type("values").statements,
-            ["a-lot", "not-sure", "a-lot", "a-little", "a-lot"],
-            strict=False,
-        )
-    ]
-    discussion.risk_concerns = [RiskConcern(risk_id="bleeding")]
+
+
+def demo_record_items(pack: ContentPack) -> list[RecordItem]:
+    """Every risk and option discussed, two risks with a figure, three benefits."""
     figures = {
         "bleeding": (3, "Hospital audit 2025, demonstration figure"),
         "vascular-damage": (2, "Hospital audit 2025, demonstration figure"),
     }
-    discussion.record_items = (
+    return (
         [
             RecordItem(
                 kind="risk",
@@ -145,8 +162,12 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
             for o in pack.options
         ]
     )
+
+
+def demo_readiness(pack: ContentPack) -> list[ReadinessAnswer]:
+    """Readiness in the guide, before and after the discussion: "y" is yes, "n" no."""
     items = [i.id for i in pack.step_of_type("readiness").items]
-    discussion.readiness_answers = [
+    return [
         ReadinessAnswer(phase=phase, item_id=item, answer=answer)
         for phase, answers in (
             (Phase.WALKTHROUGH, "nyyn"),
@@ -155,7 +176,6 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
         )
         for item, answer in zip(items, ["yes" if a == "y" else "no" for a in answers], strict=True)
     ]
-    return discussion
 
 
 @click.command("demo-record")
