@@ -26,6 +26,13 @@ LIST_NAMES = ("benefits", "risks", "options")
 TRANSLATABLE_FIELDS = frozenset({"title", "summary", "text", "name", "label", "heading"})
 ABOUT_FIELDS = ("made_by", "not_nice", "funding", "update_policy")
 VERSION = re.compile(r"\d+\.\d+\.\d+")
+# Drawings a pack may show: the project's own files in static/img, named in lower case.
+PICTURE_FOLDER = Path(__file__).resolve().parent.parent / "static" / "img"
+PICTURE_FILE = re.compile(r"[a-z0-9-]+\.svg")
+# From content 2.1.0 on, the other side of a figure says its outcome again ("About 73 in 100 did
+# not die from heart causes.", never "About 73 in 100 did not."), so that no reader or translator
+# has to guess what did not happen. Earlier versions are published and stay as they are.
+FULL_COMPLEMENT_FROM = (2, 1, 0)
 # The leaning answer of a patient who has not chosen an option yet.
 NOT_SURE = "not-sure"
 
@@ -53,10 +60,26 @@ class Sourced:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A drawing in static/img, with a text alternative and a numbered key, all translatable.
+
+    The drawing holds no words, only the numbers of the key, so every language reads the same
+    file and the key below it in its own words."""
+
+    file: str
+    alt: Sourced
+    labels: tuple[Sourced, ...]
+
+
+@dataclass(frozen=True)
 class Paragraph(Sourced):
     shows: str | None = None
     # A sub-heading shown above the paragraph ("Before", "During", "After").
     heading: str | None = None
+    # Ids of study figures drawn as icon arrays after the paragraph (see ContentPack.figures).
+    figures: tuple[str, ...] = ()
+    # A drawing shown after the paragraph.
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True)
@@ -291,8 +314,33 @@ def _option_rows(reader: _Reader, rows: tuple[Choice, ...], keys: set[str]) -> d
     return {row.id: _sourced(given.child(row.id), keys) for row in rows}
 
 
+def _last_words(sentence: str, n: int = 2) -> list[str]:
+    return re.findall(r"[\w'-]+", sentence.lower())[-n:]
+
+
+def _restates_outcome(reader: _Reader, text: str, count: int) -> None:
+    """The complement ends with the same words as the outcome: "... died from heart causes.
+    About 73 in 100 did not die from heart causes." """
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    outcome = next(s for s in sentences if re.search(rf"\b{count} in 100\b", s))
+    complement = next(
+        (s for s in sentences if s is not outcome and re.search(rf"\b{100 - count} in 100\b", s)),
+        None,
+    )
+    if complement is None or _last_words(complement) != _last_words(outcome):
+        reader.fail(
+            f"must restate the outcome in full in the sentence with '{100 - count} in 100', "
+            f"ending as the outcome does ('{' '.join(_last_words(outcome))}')",
+            "text",
+        )
+
+
 def _figures(
-    readers: list[_Reader], options: tuple[Choice, ...], keys: set[str]
+    readers: list[_Reader],
+    options: tuple[Choice, ...],
+    keys: set[str],
+    *,
+    full_complement: bool = False,
 ) -> tuple[Figure, ...]:
     option_ids = {o.id for o in options}
     figures = []
@@ -316,6 +364,8 @@ def _figures(
             for n in (count, 100 - count):
                 if not re.search(rf"\b{n} in 100\b", text):
                     a.fail(f"must say '{n} in 100': every figure is given both ways", "text")
+            if full_complement:
+                _restates_outcome(a, text, count)
             arms.append(Arm(option, name, count, text, _source(a, keys)))
         figures.append(
             Figure(
@@ -344,6 +394,41 @@ def _sections(readers: list[_Reader], keys: set[str]) -> tuple[Section, ...]:
     return sections
 
 
+def _picture(reader: _Reader, keys: set[str]) -> Picture:
+    file = reader.text("file")
+    if not PICTURE_FILE.fullmatch(file):
+        reader.fail(f"is {file!r}: name an .svg file in static/img, in lower case", "file")
+    if not (PICTURE_FOLDER / file).is_file():
+        reader.fail(f"is {file!r}, not a file in static/img", "file")
+    return Picture(
+        file=file,
+        alt=_sourced(reader.child("alt"), keys),
+        labels=tuple(_sourced(r, keys) for r in reader.children("labels")),
+    )
+
+
+class _Id:
+    """One id in a list of ids, remembering where it is for error messages."""
+
+    def __init__(self, reader: _Reader, field: str, data: str) -> None:
+        self.reader, self.field, self.data = reader, field, data
+
+    def fail(self, problem: str) -> ContentPackError:
+        return self.reader.fail(problem, self.field)
+
+
+def _id_list(reader: _Reader, field: str) -> list[_Id]:
+    value = reader.data.get(field)
+    if not isinstance(value, list) or not value:
+        reader.fail("must be a non-empty list of ids", field)
+    ids = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            reader.fail("must be an id", f"{field}[{i}]")
+        ids.append(_Id(reader, f"{field}[{i}]", item.strip()))
+    return ids
+
+
 def _step(reader: _Reader, keys: set[str]) -> Step:
     step_type = reader.text("type")
     if step_type not in STEP_TYPES:
@@ -353,8 +438,19 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
         shows = p.optional_text("shows")
         if shows is not None and shows not in LIST_NAMES:
             p.fail(f"is {shows!r}, not one of {', '.join(LIST_NAMES)}", "shows")
+        figure_ids: tuple[str, ...] = ()
+        if p.data.get("figures") is not None:
+            figure_ids = tuple(r.data for r in _id_list(p, "figures"))
+        picture = _picture(p.child("picture"), keys) if "picture" in p.data else None
         paragraphs.append(
-            Paragraph(p.text("text"), _source(p, keys), shows, p.optional_text("heading"))
+            Paragraph(
+                p.text("text"),
+                _source(p, keys),
+                shows,
+                p.optional_text("heading"),
+                figure_ids,
+                picture,
+            )
         )
     question = None
     if "question" in reader.data:
@@ -432,6 +528,10 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
         for r, choice in zip(option_readers, _choices(option_readers, keys), strict=True)
     )
     about = top.child("about")
+    version = top.text("content_version")
+    full_complement = bool(VERSION.fullmatch(version)) and (
+        version_key(version) >= FULL_COMPLEMENT_FROM
+    )
     pack = ContentPack(
         id=top.text("id"),
         title=top.text("title"),
@@ -446,10 +546,22 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
         steps=steps,
         about={name: _sourced(about.child(name), keys) for name in ABOUT_FIELDS},
         option_rows=option_rows,
-        figures=_figures(top.children("figures", required=False), options, keys),
+        figures=_figures(
+            top.children("figures", required=False),
+            options,
+            keys,
+            full_complement=full_complement,
+        ),
         about_sections=_sections(about.children("sections", required=False), keys),
         last_search=top.date("last_search", required=False),
     )
+    figure_ids = {f.id for f in pack.figures}
+    for step_reader in step_readers:
+        for paragraph in step_reader.children("paragraphs"):
+            if paragraph.data.get("figures") is not None:
+                for item in _id_list(paragraph, "figures"):
+                    if item.data not in figure_ids:
+                        item.fail(f"is {item.data!r}, not the id of a figure")
     procedure_folder = file.parent.parent if VERSION.fullmatch(file.parent.name) else file.parent
     if pack.id != procedure_folder.name:
         top.fail(f"is {pack.id!r} but the folder is {procedure_folder.name!r}", "id")

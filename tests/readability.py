@@ -67,7 +67,7 @@ def _fields(node: Any, path: str, names: tuple[str, ...]) -> Iterator[Text]:
             child = f"{path}.{key}" if path else str(key)
             if key in names and isinstance(value, str):
                 yield Text(child, value)
-            elif key not in ("source", "id", "shows", "option", "step", "count"):
+            elif key not in ("source", "id", "shows", "option", "step", "count", "figures"):
                 yield from _fields(value, child, names)
     elif isinstance(node, list):
         for i, item in enumerate(node):
@@ -86,6 +86,9 @@ def pages(pack: dict[str, Any]) -> list[Page]:
         for paragraph in step.get("paragraphs", []):
             if paragraph.get("shows"):
                 texts += _fields(pack[paragraph["shows"]], paragraph["shows"], READ)
+            for n, figure in enumerate(pack.get("figures", [])):
+                if figure["id"] in paragraph.get("figures", []):
+                    texts += _fields(figure, f"figures[{n}]", READ)
         if step["type"] == "comparison":
             for name in ("option_rows", "options", "figures"):
                 texts += _fields(pack[name], name, READ)

@@ -18,11 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "content" / "htg492"
 SOURCES = PACK / "sources"
 STUDIES = ("CHIP-BCIS3", "PROTECT II", "BCIS-1", "REVIVED-BCIS2", "PROTECT IV", "SURE test")
-NEWEST = "2.0.0"
+NEWEST = "2.1.0"
 PACK_FILE = PACK / NEWEST / "pack.yaml"
 # Published versions are never edited: a discussion shown one must be able to show it again.
 PUBLISHED = {
     "1.0.0": "573865f776a29d6d9a89123e73d755d1a6d87f8435791182eb4a96633f4fd407",
+    "2.0.0": "efe287ec86fd455eeaf9615db2e3bd9c308f0ac57ca3668e1a713bdd77714cea",
 }
 
 
@@ -175,6 +176,17 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "Before",
         "During",
         "After",
+        "DVLA",
+        "drive a car for a week",
+        "same day or the next day",
+        "DanGer Shock",
+        "Tell your team what you would want if this happened",
+        "did not find a benefit",
+        "a little better or a little worse",
+        "about 28 in 100",
+        "about 39 in 100",
+        "This guide has no figure for bleeding",
+        "deaths from any cause in CHIP-BCIS3",
     ):
         assert needed in everything + " ".join(
             p.heading or "" for s in pack.steps for p in s.paragraphs
@@ -184,6 +196,9 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "long-term effects",
         "their outcomes were poor",
         "This lowers the risk",
+        "found no benefit",
+        "The sources of this guide do not",
+        "the best study",
     ):
         assert withdrawn not in everything, withdrawn
     assert [s.type for s in pack.steps][-4:] == ["values", "own_questions", "leaning", "readiness"]
@@ -207,9 +222,33 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "privacy",
         "reading-level",
     } <= set(sections)
-    assert "28 November 2026" in sections["evidence"]
+    assert "4 December 2026" in sections["evidence"]
+    assert "numbers" in sections and "0.63 to 1.15" in sections["numbers"]
+    assert "not heart doctors" in sections["authors"]
+    assert "without outside money" in sections["funding"]
     assert "PROTECT IV" in sections["updates"] and "may change" in sections["updates"]
     assert "cardiogenic shock" in sections["for-whom"] and "emergency" in sections["for-whom"]
+
+
+def test_every_figure_restates_its_outcome_in_full() -> None:
+    """ "About 73 in 100 did not." leaves the reader, or a translator, to guess what did not happen:
+    every "N in 100" complement in the newest English says the outcome again."""
+    raw = yaml.safe_load(PACK_FILE.read_text())
+    elliptical = [
+        f"{path}: {node['text']}"
+        for path, node in walk(raw)
+        if isinstance(node.get("text"), str)
+        and re.search(r"\bin 100 (people )?did not\.", " ".join(node["text"].split()))
+    ]
+    assert elliptical == []
+
+
+def test_no_values_statement_leans_towards_an_option() -> None:
+    """Each statement weighs a gain against a cost, and none appeals to what a study found."""
+    values = load_pack(PACK).step_of_type("values")
+    for statement in values.statements:
+        assert ", even " in statement.text, statement.id
+        assert "study" not in statement.text.lower(), statement.id
 
 
 def test_every_option_is_described_in_the_same_detail() -> None:
@@ -287,6 +326,40 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
             "both ways",
         ),
         (
+            lambda d: d["figures"][0]["arms"][0].update(
+                text="About 27 in 100 people died from heart causes. About 73 in 100 did not."
+            ),
+            "figures[0].arms[0].text",
+            "restate the outcome in full",
+        ),
+        (
+            lambda d: d["figures"][1]["arms"][1].update(
+                text="About 40 in 100 people had a serious problem. About 60 in 100 were fine."
+            ),
+            "figures[1].arms[1].text",
+            "('serious problem')",
+        ),
+        (
+            lambda d: d["steps"][3]["paragraphs"][5].update(figures=["heart-death"]),
+            "steps[3].paragraphs[5].figures[0]",
+            "not the id of a figure",
+        ),
+        (
+            lambda d: d["steps"][1]["paragraphs"][6]["picture"].update(file="pump.png"),
+            "steps[1].paragraphs[6].picture.file",
+            "name an .svg file",
+        ),
+        (
+            lambda d: d["steps"][1]["paragraphs"][6]["picture"].update(file="no-such-drawing.svg"),
+            "steps[1].paragraphs[6].picture.file",
+            "not a file in static/img",
+        ),
+        (
+            lambda d: d["steps"][1]["paragraphs"][6]["picture"]["alt"].pop("source"),
+            "steps[1].paragraphs[6].picture.alt.source",
+            "is missing",
+        ),
+        (
             lambda d: d["figures"][1]["arms"][1].update(option="a-stent"),
             "figures[1].arms[1].option",
             "not the id of an option",
@@ -299,7 +372,7 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
         (
             lambda d: d.update(content_version="2.0.1"),
             "content_version",
-            "but the folder is '2.0.0'",
+            "but the folder is '2.1.0'",
         ),
     ],
 )

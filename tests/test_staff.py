@@ -836,7 +836,7 @@ def test_the_record_shows_the_leaning_and_the_version_the_patient_was_shown(app:
     discussion_id = start_discussion(client, "ur", "LV 1")
     with app.app_context():
         discussion = db.session.get(Discussion, discussion_id)
-        assert discussion is not None and discussion.content_version == "2.0.0"
+        assert discussion is not None and discussion.content_version == "2.1.0"
         token = discussion.token
     patient = app.test_client()
     patient.post(
@@ -849,7 +849,7 @@ def test_the_record_shows_the_leaning_and_the_version_the_patient_was_shown(app:
     assert "Leaning towards (in the walkthrough): A balloon pump" in text
     reason = page.find(string=lambda s: s and "محفوظ" in s)
     assert reason is not None and reason.parent["lang"] == "ur" and reason.parent["dir"] == "auto"
-    assert "version 2.0.0" in text
+    assert "version 2.1.0" in text
     dashboard = client.get("/staff/").get_data(as_text=True)
     assert "A balloon pump" in soup(dashboard).get_text(" ", strip=True)
     patient_copy = client.get(f"/staff/discussions/{discussion_id}/summary?copy=patient")

@@ -166,7 +166,7 @@ def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -
     link = start(pages)
     form = {
         "rating-support-ready": "a-lot",
-        "rating-best-evidence": "not-sure",
+        "rating-no-device": "not-sure",
         "concern": ["bleeding", "haemolysis", "not-a-risk"],
         "values_note": "x" * 2001,
     }
@@ -177,7 +177,7 @@ def test_values_are_kept_even_when_another_field_is_refused(pages: PageClient) -
     form["values_note"] = "Getting home for my grandson's wedding"
     assert pages.post(link.step(type="values"), form) == link.after(type="values")
     page = pages.get(link.step(type="values"))
-    assert page.select_one("#rating-best-evidence-not-sure").has_attr("checked")
+    assert page.select_one("#rating-no-device-not-sure").has_attr("checked")
     assert page.select_one("#concern-haemolysis").has_attr("checked")
     assert not page.select_one("#concern-vascular-damage").has_attr("checked")
     assert (
@@ -468,18 +468,21 @@ def test_about_page_says_where_the_information_comes_from(pages: PageClient) -> 
     main = text_of(page, "main")
     for needed in (
         "It is not a NICE product",
-        "No company paid for this guide",
+        "No organisation funded this guide",
+        "without outside money",
+        "not heart doctors",
+        "The numbers in detail",
         "PROTECT IV",
         "28 November 2018",
         "Next review due",
-        "2.0.0",
+        "2.1.0",
         "O'Neill WW et al. Circulation 2012",
         "CHIP-BCIS3",
         "Who this guide is for",
         "cardiogenic shock",
         "Who wrote it, and who checked it",
-        "No maker of a heart pump or a balloon pump had any part in it",
-        "We last searched for new studies on 28 November 2026",
+        "no maker of a heart pump or a balloon pump had any part in it",
+        "We last searched for new studies on 4 December 2026",
         "Last search for new studies",
         "Why there are no patient stories",
         "What happens to your answers",
@@ -517,7 +520,7 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
     pages.post(link.step(id="what-happens"), {"ask": "yes"})
     pages.post(
         link.step(type="values"),
-        {"rating-best-evidence": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"},
+        {"rating-no-device": "a-little", "concern": ["heart-damage"], "values_note": "Ĉu?"},
     )
     pages.post(link.step(type="own_questions"), {"new_question": "First question", "action": "add"})
     pages.post(link.step(type="readiness"), {"ready-sure": "yes", "ready-understand": "no"})
@@ -535,7 +538,7 @@ def test_a_switch_to_any_language_mid_walkthrough_keeps_every_answer(
         pages.get(there.step(id="what-happens"), lang=code).select_one("#ask").has_attr("checked")
     )
     values = pages.get(there.step(type="values"), lang=code)
-    assert values.select_one("#rating-best-evidence-a-little").has_attr("checked")
+    assert values.select_one("#rating-no-device-a-little").has_attr("checked")
     assert values.select_one("#concern-heart-damage").has_attr("checked")
     assert textarea_value(values.select_one("textarea#values_note")) == "Ĉu?"
     ready = pages.get(there.step(type="readiness"), lang=code)
@@ -653,19 +656,52 @@ def test_the_options_are_compared_in_one_table_with_pictures_on_the_same_scale(
         assert len(cells) == 4 and all(len(c.get_text(strip=True)) > 40 for c in cells)
     # Every figure is drawn as 100 people and said both ways, with its study and year.
     pictures = page.select("figure.app-icon-array svg[role=img]")
-    assert len(pictures) == 10
+    assert len(pictures) == 14
     labels = [svg["aria-label"] for svg in pictures]
     assert (
         "A planned heart pump: About 27 in 100 people died from heart causes. "
-        "About 73 in 100 did not." in labels
+        "About 73 in 100 did not die from heart causes." in labels
     )
     assert (
         "PCI with no planned support device: About 15 in 100 people died from heart causes. "
-        "About 85 in 100 did not." in labels
+        "About 85 in 100 did not die from heart causes." in labels
     )
     headings = [h.get_text(strip=True) for h in page.select(".app-figure h3")]
     assert "CHIP-BCIS3 (2026): death from heart causes" in headings
     assert "not designed to prove this difference" in text_of(page, ".app-figure")
+
+
+def test_step_2_draws_the_pump_in_place_with_a_text_alternative_and_a_key(
+    pages: PageClient,
+) -> None:
+    link = start(pages)
+    page = pages.get(link.step(id="what-happens"))
+    image = page.select_one("figure.app-picture img")
+    assert image["src"].startswith("/static/img/pump-in-place.svg")
+    assert "thin tube goes in at the groin" in image["alt"]
+    key = [li.get_text(strip=True) for li in page.select(".app-picture__key li")]
+    assert len(key) == 5 and key[0] == "The heart" and "main pumping chamber" in key[1]
+    drawing = (Path(__file__).parent.parent / "static/img/pump-in-place.svg").read_text()
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", drawing) == ["1", "2", "3", "4", "5"]
+    assert pages.client.get(image["src"]).status_code == 200
+
+
+def test_the_risks_page_shows_the_figures_for_every_option_as_pictures(pages: PageClient) -> None:
+    link = start(pages)
+    page = pages.get(link.step(id="risks"))
+    headings = [h.get_text(strip=True) for h in page.select(".app-figure h3")]
+    assert headings == [
+        "CHIP-BCIS3 (2026): death from heart causes",
+        "BCIS-1 (2010): serious problems during PCI",
+        "BCIS-1 (2010): serious problems by the time people left hospital",
+        "BCIS-1 (2010): deaths within 6 months",
+        "REVIVED-BCIS2 (2022): death or a hospital stay for heart failure",
+    ]
+    assert len(page.select("figure.app-icon-array svg[role=img]")) == 10
+    assert len(page.select(".app-figure-key")) == 1, "the key is given once"
+    main = text_of(page, "main")
+    assert "This guide has no figure for bleeding with a balloon pump" in main
+    assert "BCIS-1 study" in text_of(page, ".app-sources")
 
 
 def test_each_nice_question_shows_the_guides_answer_where_it_is_asked(
@@ -732,7 +768,7 @@ def test_a_discussion_started_on_version_1_still_shows_version_1(
     link = start(pages)
     with app.app_context():
         started = db.session.scalars(select(Discussion)).one()
-        assert started.content_version == "2.0.0", "new discussions get the newest"
+        assert started.content_version == "2.1.0", "new discussions get the newest"
         started.content_version = "1.0.0"
         db.session.commit()
     # Steps are numbered as in 1.0.0 (10 of them): the values step was the eighth.
