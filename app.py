@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import FileSystemLoader, StrictUndefined
 
-from companion import cli, config, content, i18n, settings
+from companion import cli, config, content, i18n, settings, steps
 from companion.models import db
 from companion.patient import views as patient_views
 from companion.staff import governance as staff_governance
@@ -24,6 +24,7 @@ from companion.web import (
     csrf,
     free_text,
     hosts,
+    kiosk,
     limits,
     logs,
     security,
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_loader = FileSystemLoader(ROOT / "templates")
 
     content.init_app(app, Path(chosen.content_dir or ROOT / "content"))
+    steps.init_app(app)
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
     logs.init_app(app)
@@ -69,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     server_name.init_app()
     free_text.init_app(app)
+    kiosk.init_app(app)
 
     app.register_blueprint(site.bp)
     app.register_blueprint(patient_views.bp)

@@ -20,7 +20,6 @@ import yaml
 from flask import Flask, current_app
 
 PACK_FILE = "pack.yaml"
-STEP_TYPES = ("information", "values", "own_questions", "readiness", "comparison", "leaning")
 LIST_NAMES = ("benefits", "risks", "options")
 # The fields whose text a patient reads: they go through the "content" gettext catalogs.
 TRANSLATABLE_FIELDS = frozenset({"title", "summary", "text", "name", "label", "heading"})
@@ -175,12 +174,34 @@ class ContentPack:
     figures: tuple[Figure, ...] = ()
     about_sections: tuple[Section, ...] = ()
     last_search: dt.date | None = None
+    # The pack.yaml it was read from, for error messages that name it.
+    file: str = ""
 
     def step_number(self, step_id: str) -> int:
         return next(i for i, step in enumerate(self.steps, start=1) if step.id == step_id)
 
-    def step_of_type(self, step_type: str) -> Step:
-        return next(step for step in self.steps if step.type == step_type)
+    @property
+    def values_step(self) -> Step:
+        """The step where the patient rates what matters (companion/steps checks there is one)."""
+        return next(step for step in self.steps if step.statements)
+
+    @property
+    def value_statements(self) -> tuple[Prompt, ...]:
+        return self.values_step.statements
+
+    @property
+    def readiness_step(self) -> Step:
+        """The step with the readiness (SURE) items (companion/steps checks there is one)."""
+        return next(step for step in self.steps if step.items)
+
+    @property
+    def readiness_items(self) -> tuple[Prompt, ...]:
+        return self.readiness_step.items
+
+    @property
+    def leaning_step(self) -> Step | None:
+        """The step that asks which option the patient leans towards, if the pack has one."""
+        return next((step for step in self.steps if step.not_sure), None)
 
     def cite(self, references: list[str]) -> list[tuple[str, list[str]]]:
         """Group references such as "guidance 1.2; PROTECT II" by source, in first-seen order."""
@@ -202,12 +223,9 @@ class ContentPack:
     def questions(self) -> tuple[Prompt, ...]:
         return tuple(step.question for step in self.steps if step.question)
 
-    def has_step_type(self, step_type: str) -> bool:
-        return any(step.type == step_type for step in self.steps)
-
     def option_name(self, option_id: str) -> str | None:
         """The name of an option the patient may lean towards, or None if the id is not one."""
-        leaning = next((s for s in self.steps if s.type == "leaning"), None)
+        leaning = self.leaning_step
         if leaning is None:
             return None
         if option_id == NOT_SURE and leaning.not_sure is not None:
@@ -430,9 +448,7 @@ def _id_list(reader: _Reader, field: str) -> list[_Id]:
 
 
 def _step(reader: _Reader, keys: set[str]) -> Step:
-    step_type = reader.text("type")
-    if step_type not in STEP_TYPES:
-        reader.fail(f"is {step_type!r}, not one of {', '.join(STEP_TYPES)}", "type")
+    step_type = reader.text("type")  # a kind in companion/steps, checked there
     paragraphs = []
     for p in reader.children("paragraphs"):
         shows = p.optional_text("shows")
@@ -467,17 +483,17 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
         paragraphs=tuple(paragraphs),
         question=question,
     )
-    if step_type == "values":
+    # What a kind of step needs beyond its paragraphs (companion/steps says which kind needs what).
+    if "statements" in reader.data:
         step = replace(step, statements=_prompts(reader.children("statements"), keys))
-    if step_type == "leaning":
+    if "items" in reader.data:
+        step = replace(step, items=_prompts(reader.children("items"), keys))
+    if "ready" in reader.data:
+        step = replace(step, ready=_sourced(reader.child("ready"), keys))
+    if "not_ready" in reader.data:
+        step = replace(step, not_ready=_sourced(reader.child("not_ready"), keys))
+    if "not_sure" in reader.data:
         step = replace(step, not_sure=_sourced(reader.child("not_sure"), keys))
-    if step_type == "readiness":
-        step = replace(
-            step,
-            items=_prompts(reader.children("items"), keys),
-            ready=_sourced(reader.child("ready"), keys),
-            not_ready=_sourced(reader.child("not_ready"), keys),
-        )
     return step
 
 
@@ -499,12 +515,6 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
     step_readers = top.children("steps")
     steps = tuple(_step(r, keys) for r in step_readers)
     _unique(step_readers, [s.id for s in steps])
-    for step_type in ("own_questions", "readiness", "values"):
-        if sum(s.type == step_type for s in steps) != 1:
-            top.fail(f"must have exactly one step of type {step_type!r}", "steps")
-    for step_type in ("leaning", "comparison"):
-        if sum(s.type == step_type for s in steps) > 1:
-            top.fail(f"must have at most one step of type {step_type!r}", "steps")
     question_readers = [r.child("question") for r in step_readers if "question" in r.data]
     _unique(question_readers, [q.text("id") for q in question_readers])
     step_ids = {s.id for s in steps}
@@ -520,8 +530,6 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
             Choice(r.text("id"), r.text("name"), None, _source(r, keys)) for r in row_readers
         )
         _unique(row_readers, [row.id for row in option_rows])
-    if any(s.type == "comparison" for s in steps) and not option_rows:
-        top.fail("is needed by the comparison step", "option_rows")
     option_readers = top.children("options")
     options = tuple(
         replace(choice, rows=_option_rows(r, option_rows, keys))
@@ -554,6 +562,7 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
         ),
         about_sections=_sections(about.children("sections", required=False), keys),
         last_search=top.date("last_search", required=False),
+        file=str(file),
     )
     figure_ids = {f.id for f in pack.figures}
     for step_reader in step_readers:
@@ -635,6 +644,12 @@ def init_app(app: Flask, content_dir: Path) -> None:
     app.extensions["companion.packs"] = {
         name: list(by_version.values())[-1] for name, by_version in versions.items()
     }
+
+
+def versions_of_every_pack(app: Flask) -> list[ContentPack]:
+    """Every version of every procedure the app has loaded."""
+    versions: dict[str, dict[str, ContentPack]] = app.extensions["companion.pack_versions"]
+    return [pack for by_version in versions.values() for pack in by_version.values()]
 
 
 def packs() -> dict[str, ContentPack]:

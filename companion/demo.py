@@ -85,7 +85,7 @@ def demo_discussion(pack: ContentPack, lang: str, *, finalised: bool = False) ->
     discussion.value_ratings = [
         ValueRating(statement_id=s.id, rating=r)
         for s, r in zip(
-            pack.step_of_type("values").statements,
+            pack.value_statements,
             ["a-lot", "not-sure", "a-lot", "a-little", "a-lot"],
             strict=False,
         )
@@ -166,7 +166,7 @@ def demo_record_items(pack: ContentPack) -> list[RecordItem]:
 
 def demo_readiness(pack: ContentPack) -> list[ReadinessAnswer]:
     """Readiness in the guide, before and after the discussion: "y" is yes, "n" no."""
-    items = [i.id for i in pack.step_of_type("readiness").items]
+    items = [i.id for i in pack.readiness_items]
     return [
         ReadinessAnswer(phase=phase, item_id=item, answer=answer)
         for phase, answers in (

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import CompoundSelect, bindparam, literal_column, select, union_all
@@ -127,32 +129,55 @@ _WALKTHROUGH_ANSWERS: CompoundSelect[Any] = union_all(
 )
 
 
-def walkthrough_answers(discussion: Discussion) -> dict[str, object]:
+@dataclass(frozen=True)
+class WalkthroughAnswers:
+    """Everything the patient has answered in the walkthrough, as the steps and review read it."""
+
+    asked: frozenset[str] = frozenset()
+    ratings: Mapping[str, str] = field(default_factory=dict)
+    concerns: frozenset[str] = frozenset()
+    readiness: Mapping[str, str] = field(default_factory=dict)
+    values_note: str = ""
+    new_question: str = ""
+    leaning: str = ""
+    leaning_reason: str = ""
+
+
+def walkthrough_answers(discussion: Discussion) -> WalkthroughAnswers:
     """The patient's walkthrough answers in one query rather than one per kind of answer."""
     rows = db.session.execute(_WALKTHROUGH_ANSWERS, {"discussion": discussion.id}).all()
-    asked: set[str] = set()
-    ratings: dict[str, str] = {}
-    concerns: set[str] = set()
-    readiness: dict[str, str] = {}
+    by_kind: dict[str, dict[str, str]] = {"asked": {}, "rating": {}, "concern": {}, "ready": {}}
     for what, key, value in rows:
-        if what == "asked":
-            asked.add(key)
-        elif what == "rating":
-            ratings[key] = value
-        elif what == "concern":
-            concerns.add(key)
-        else:
-            readiness[key] = value
-    return {
-        "asked": asked,
-        "ratings": ratings,
-        "concerns": concerns,
-        "readiness": readiness,
-        "values_note": discussion.values_note,
-        "new_question": discussion.draft_question,
-        "leaning": discussion.leaning,
-        "leaning_reason": discussion.leaning_reason,
-    }
+        by_kind[what][key] = value
+    return WalkthroughAnswers(
+        asked=frozenset(by_kind["asked"]),
+        ratings=by_kind["rating"],
+        concerns=frozenset(by_kind["concern"]),
+        readiness=by_kind["ready"],
+        values_note=discussion.values_note,
+        new_question=discussion.draft_question,
+        leaning=discussion.leaning,
+        leaning_reason=discussion.leaning_reason,
+    )
+
+
+def keep_answers(
+    discussion: Discussion, before: WalkthroughAnswers, after: WalkthroughAnswers
+) -> None:
+    """Write what changed from one set of walkthrough answers to the next."""
+    for question_id in sorted(before.asked ^ after.asked):
+        mark_question(discussion, question_id, question_id in after.asked)
+    for statement_id, rating in after.ratings.items():
+        if before.ratings.get(statement_id) != rating:
+            rate_value(discussion, statement_id, rating)
+    if before.concerns != after.concerns:
+        set_risk_concerns(discussion, set(after.concerns))
+    for item_id, answer in after.readiness.items():
+        if before.readiness.get(item_id) != answer:
+            answer_readiness(discussion, item_id, answer)
+    for name in ("values_note", "leaning", "leaning_reason"):
+        if getattr(before, name) != getattr(after, name):
+            setattr(discussion, name, getattr(after, name))
 
 
 def is_expired(discussion: Discussion) -> bool:

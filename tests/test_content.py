@@ -13,6 +13,7 @@ import yaml
 
 from app import create_app
 from companion.content import ContentPackError, load_pack, load_packs, load_versions
+from companion.steps import check_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "content" / "htg492"
@@ -202,7 +203,7 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
     ):
         assert withdrawn not in everything, withdrawn
     assert [s.type for s in pack.steps][-4:] == ["values", "own_questions", "leaning", "readiness"]
-    readiness = pack.step_of_type("readiness")
+    readiness = pack.readiness_step
     assert [i.id for i in readiness.items] == [
         "sure",
         "understand",
@@ -245,7 +246,7 @@ def test_every_figure_restates_its_outcome_in_full() -> None:
 
 def test_no_values_statement_leans_towards_an_option() -> None:
     """Each statement weighs a gain against a cost, and none appeals to what a study found."""
-    values = load_pack(PACK).step_of_type("values")
+    values = load_pack(PACK).values_step
     for statement in values.statements:
         assert ", even " in statement.text, statement.id
         assert "study" not in statement.text.lower(), statement.id
@@ -381,7 +382,7 @@ def test_a_malformed_pack_is_refused_naming_file_and_field(
 ) -> None:
     folder = broken_pack(tmp_path, change)
     with pytest.raises(ContentPackError) as caught:
-        load_pack(folder)
+        check_pack(load_pack(folder))  # the app checks its steps' kinds as it starts
     message = str(caught.value)
     assert message.startswith(f"{folder / NEWEST / 'pack.yaml'}: ")
     assert field in message

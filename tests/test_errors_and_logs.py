@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 
 from companion.models import Discussion, db
-from companion.patient import views as patient_views
+from companion.patient import pages as patient_pages
 from companion.web.logs import LOG, JsonLines
 from tests.support.database import make_app
 from tests.support.pages import PageClient, text_of
@@ -65,7 +65,7 @@ def break_the_step_page(monkeypatch: pytest.MonkeyPatch, *leaked: str) -> None:
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("could not draw the page for " + " ".join(leaked))
 
-    monkeypatch.setattr(patient_views, "render_template", broken)
+    monkeypatch.setattr(patient_pages, "render_template", broken)
 
 
 def test_an_error_in_a_view_shows_a_kind_page_in_urdu(
@@ -158,6 +158,6 @@ def test_the_log_names_requests_and_errors_but_never_what_patients_typed_or_thei
     [failure] = [e for e in entries if e["event"] == "unhandled_exception"]
     assert failure["exception"] == "builtins.RuntimeError"
     assert failure["endpoint"] == "walkthrough.step"
-    assert any(frame.startswith("companion/patient/views.py:") for frame in failure["traceback"])
+    assert any(frame.startswith("companion/patient/pages.py:") for frame in failure["traceback"])
     [failed] = [e for e in requests if e["status"] == 500]
     assert failed["request_id"] == failure["request_id"], "the error and its request match"

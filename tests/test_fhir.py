@@ -15,7 +15,7 @@ from sqlalchemy import select
 from companion.models import AuditEvent, Discussion, db
 from tests.support.record import CLINICIAN, record_app
 from tests.support.staff import amend, record_form, sign_off
-from tests.support.walkthrough import PatientLink, url
+from tests.support.walkthrough import PatientLink, patient_with_link, url
 
 FHIR_JSON = "application/fhir+json"
 
@@ -71,7 +71,7 @@ def test_a_draft_is_refused_and_a_signed_amended_changed_record_is_a_valid_docum
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
         link = PatientLink.of(discussion)
-    patient = app.test_client()
+    patient = patient_with_link(app, link)
     lean = link.step(type="leaning")
     patient.post(lean, data={"leaning": "planned-pump", "leaning_reason": "Mniej ryzyka"})
 

@@ -25,7 +25,7 @@ from tests.support.record import (
     start,
 )
 from tests.support.staff import amend, form_data, record_form, sign_off
-from tests.support.walkthrough import PatientLink
+from tests.support.walkthrough import PatientLink, patient_with_link
 
 READINESS = ("sure", "understand", "risk-benefit", "encouragement")
 
@@ -159,7 +159,7 @@ def test_a_change_after_sign_off_leaves_what_was_signed_in_every_copy(database: 
     app, client = record_app(database, CLINICIAN)
     discussion_id = start(client, "en")
     link = link_of(app, discussion_id)
-    patient = app.test_client()
+    patient = patient_with_link(app, link)
     lean(patient, link, "planned-pump", "My heart doctor advised it")
     answer_readiness(patient, link, "no")
     assert sign_off(client, discussion_id).status_code == 302
@@ -217,7 +217,7 @@ def test_a_record_signed_before_snapshots_is_frozen_at_the_patients_first_change
     app, client = record_app(database, CLINICIAN)
     discussion_id = start(client, "en")
     link = link_of(app, discussion_id)
-    patient = app.test_client()
+    patient = patient_with_link(app, link)
     lean(patient, link, "balloon-pump", "First thought")
     assert sign_off(client, discussion_id).status_code == 302
     with app.app_context():  # as it was before this release kept what was signed
@@ -238,7 +238,8 @@ def test_a_record_signed_before_snapshots_is_frozen_at_the_patients_first_change
 def test_the_decision_names_the_option_with_the_leaning_beside_it(database: str) -> None:
     app, client = record_app(database, CLINICIAN)
     discussion_id = start(client, "en")
-    lean(app.test_client(), link_of(app, discussion_id), "no-support", "Less to go wrong")
+    link = link_of(app, discussion_id)
+    lean(patient_with_link(app, link), link, "no-support", "Less to go wrong")
     page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
     assert not isinstance(page, str)
     beside = text_of(page, "[data-leaning]")
@@ -309,7 +310,7 @@ def test_with_nothing_open_sign_off_is_one_step(database: str) -> None:
     app, client = record_app(database, CLINICIAN)
     discussion_id = start(client, "en")
     link = link_of(app, discussion_id)
-    patient = app.test_client()
+    patient = patient_with_link(app, link)
     read_every_step(patient, link, len(pack_of(app).steps))
     answer_readiness(patient, link, "yes")
     form = everything_done(app, client, discussion_id) | {"confirm": "yes"}
@@ -332,7 +333,7 @@ def test_readiness_shown_is_the_latest_on_the_record_and_the_dashboard(database:
     assert "Not ready yet: answered no to 4 of 4 after the discussion" in text_of(
         record, "[data-readiness-now]"
     )
-    answer_readiness(app.test_client(), link, "yes")  # later, in the guide
+    answer_readiness(patient_with_link(app, link), link, "yes")  # later, in the guide
     record = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
     assert not isinstance(record, str)
     now = text_of(record, "[data-readiness-now]")
@@ -359,7 +360,7 @@ def test_long_unbroken_text_prints_whole_in_every_pdf(database: str) -> None:
     )
     discussion_id = int(response.headers["Location"].split("/")[3])
     link = link_of(app, discussion_id)
-    patient = app.test_client()
+    patient = patient_with_link(app, link)
     question = "问" * 300
     patient.post(link.step(type="own_questions"), data={"new_question": question, "action": "add"})
     lean(patient, link, "planned-pump", "R" * 300)

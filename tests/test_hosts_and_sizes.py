@@ -59,7 +59,9 @@ def test_links_and_qr_codes_come_from_the_public_address(database: str) -> None:
         token = discussion.token
     assert link in page, "the hand-over link is the public one"
     assert str(qr_svg(link, "QR code for the patient's link")) in page, "and so is its QR code"
-    later = client.get(f"/ar/w/{token}/later").get_data(as_text=True)
+    patient = app.test_client()
+    patient.get(f"/ar/w/{token}/")  # the link, opened on the patient's phone
+    later = patient.get(f"/ar/w/{token}/later").get_data(as_text=True)
     assert link in later and "localhost" not in later
 
 

@@ -25,8 +25,8 @@ DOMAINS = [
 
 
 def ids(pack: ContentPack) -> dict[str, set[str]]:
-    values = pack.step_of_type("values")
-    readiness = pack.step_of_type("readiness")
+    values = pack.values_step
+    readiness = pack.readiness_step
     return {
         "step": {s.id for s in pack.steps},
         "question": {q.id for q in pack.questions},

@@ -18,7 +18,7 @@ from tests.support.database import make_app, sqlite_only
 from tests.support.pages import check_page, text_of, textarea_value
 from tests.support.pdf import pdf_text, poppler
 from tests.support.staff import record_form, signed_in_with_discussion
-from tests.support.walkthrough import PatientLink
+from tests.support.walkthrough import PatientLink, patient_with_link
 
 NUMBERS_MESSAGE_AR = "علامة مخفية"
 
@@ -72,7 +72,7 @@ def test_a_phone_number_typed_with_a_direction_mark_prints_in_the_order_typed(
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
         link = PatientLink.of(discussion)
-    patient = app.test_client()
+    patient = patient_with_link(app, link)
     questions = link.step(type="own_questions")
     # A mark between the groups turns the number round whatever is done: refused, in the
     # patient's language, with the box still holding what they typed.

@@ -57,8 +57,8 @@ def shown_content(pack: ContentPack, copy: str) -> list[str]:
         *(r.name for r in pack.risks),
         *(b.name for b in pack.benefits),
         *(o.name for o in pack.options),
-        *(s.text for s in pack.step_of_type("values").statements),
-        *(i.text for i in pack.step_of_type("readiness").items if copy == "clinician"),
+        *(s.text for s in pack.value_statements),
+        *(i.text for i in pack.readiness_items if copy == "clinician"),
     ]
 
 

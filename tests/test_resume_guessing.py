@@ -58,7 +58,7 @@ def started(app: Flask) -> tuple[str, str]:
     location = app.test_client().post("/en/start", data={"language": "en"}).headers["Location"]
     with app.app_context():
         code = db.session.scalars(select(Discussion.code)).one()
-    return code, PatientLink.from_url(location).continue_discussion()
+    return code, PatientLink.from_url(location).step(1)
 
 
 def test_forty_wrong_codes_from_forty_fresh_cookies_meet_a_429_before_the_twentieth(

@@ -55,7 +55,7 @@ def test_the_front_door_lists_every_guide_and_starts_the_one_chosen(two_guides: 
     assert client.post("/en/start", data={"language": "en"}).status_code == 400
     started = client.post("/en/start", data={"language": "en", "procedure": "htg492"})
     link = PatientLink.from_url(started.headers["Location"])
-    step = pages.get(link.step(1), lang="en")
+    step = PageClient(client).get(link.step(1), lang="en")
     assert "/en/about/htg492" in [str(a["href"]).split("?")[0] for a in step.select("footer a")]
 
 

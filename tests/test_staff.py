@@ -38,7 +38,7 @@ from tests.support.staff import (
     start_discussion,
 )
 from tests.support.staff import sign_in as both_steps
-from tests.support.walkthrough import PatientLink
+from tests.support.walkthrough import PatientLink, patient_with_link
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def patient_adds_question(app: Flask, discussion_id: int, text: str) -> str:
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None
         link = PatientLink.of(discussion)
-    patient = app.test_client()
+    patient = patient_with_link(app, link)
     patient.post(link.step(type="own_questions"), data={"new_question": text, "action": "add"})
     patient.post(link.step(id="what-happens"), data={"ask": "yes"})
     patient.post(link.step(type="readiness"), data={"ready-sure": "no", "ready-understand": "yes"})
@@ -352,7 +352,7 @@ def test_patient_link_reaches_exactly_its_own_discussion(app: Flask) -> None:
     second = start_discussion(staff, "en", "P2")
     token_1 = patient_adds_question(app, first, "Question one")
     token_2 = patient_adds_question(app, second, "Question two")
-    patient = app.test_client()
+    patient = patient_with_link(app, PatientLink("en", token_1))
     page = patient.get(PatientLink("en", token_1).step(type="own_questions"))
     assert "Question one" in page.get_data(as_text=True)
     assert "Question two" not in page.get_data(as_text=True)
@@ -564,7 +564,7 @@ def test_the_risks_the_patient_marked_are_highlighted(app: Flask) -> None:
     discussion_id = start_discussion(client, "en")
     token = patient_adds_question(app, discussion_id, "q")
     values = PatientLink("en", token).step(type="values")
-    app.test_client().post(values, data={"concern": ["haemolysis"]})
+    patient_with_link(app, PatientLink("en", token)).post(values, data={"concern": ["haemolysis"]})
     page = PageClient(client).get(f"/staff/discussions/{discussion_id}", lang="en")
     highlighted = [h.get_text(" ", strip=True) for h in page.select(".app-record-risk--concern h3")]
     assert highlighted == ["Damage to red blood cells (haemolysis) Matters most to the patient"]
@@ -805,13 +805,13 @@ def test_the_dashboard_says_where_each_patient_is(app: Flask) -> None:
     assert state() == "Not started"
     with app.app_context():
         token = db.session.get(Discussion, discussion_id).token
-    patient = app.test_client()
+    patient = patient_with_link(app, PatientLink("en", token))
     third = [n for n, s in enumerate(pack.steps, start=1) if s.type == "information"][2]
     patient.get(f"/en/w/{token}/step/{third}")
     assert state() == f"In progress: step {third} of {total}"
     patient.get(f"/en/w/{token}/review")
     assert state() == "In progress: checking their answers"
-    patient.post(f"/en/w/{token}/finish")
+    patient.post(f"/en/w/{token}/finish", data={"anyway": "yes"})
     assert re.fullmatch(r"Finished \d\d \w{3} \d\d:\d\d", state())
     assert nurse.get("/staff/discussions/states.json").get_json() == {}
     assert app.test_client().get("/staff/discussions/states.json").status_code == 302
@@ -838,7 +838,7 @@ def test_the_record_shows_the_leaning_and_the_version_the_patient_was_shown(app:
         discussion = db.session.get(Discussion, discussion_id)
         assert discussion is not None and discussion.content_version == "2.1.0"
         token = discussion.token
-    patient = app.test_client()
+    patient = patient_with_link(app, PatientLink("ur", token))
     patient.post(
         f"/ur/w/{token}/step/10",
         data={"leaning": "balloon-pump", "leaning_reason": "میں محفوظ رہنا چاہتا ہوں"},

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from companion import content
 from companion.models import AuditEvent, Discussion, StaffMember, db
-from companion.patient import views as patient_views
+from companion.patient import pages as patient_pages
 from companion.record import entries
 from tests.support.database import make_app
 from tests.support.staff import (
@@ -43,7 +43,7 @@ def test_a_request_that_fails_half_way_keeps_nothing_of_it(
         raise RuntimeError("the page could not be drawn")
 
     # The answers are taken in, then the page that follows fails.
-    monkeypatch.setattr(patient_views, "redirect", fail_after_saving)
+    monkeypatch.setattr(patient_pages, "redirect", fail_after_saving)
     failed = patient.post(values, data={"values_note": "Home by Friday", "concern": "bleeding"})
     assert failed.status_code == 500
     with app.app_context():

@@ -229,7 +229,7 @@ def test_each_rating_reads_the_same_on_every_page_and_the_patients_record(
     """Urdu, each statement rated differently: the step's ticked label, the review page, the page
     of questions to keep and the patient's copy of the record all say the same words."""
     link = start(pages, "ur")
-    values = pack().step_of_type("values")
+    values = pack().values_step
     choices = [choice.value for choice in VALUE_RATING.choices]
     rated = {s.id: choices[n % len(choices)] for n, s in enumerate(values.statements)}
     pages.post(link.step(type="values"), {f"rating-{s}": r for s, r in rated.items()})
@@ -321,9 +321,9 @@ def test_resume_with_the_code_in_any_form(pages: PageClient, app: Flask) -> None
     )
     code = discussion(app).code
     typed = f" {code[:4].lower()} - {code[4:]} "
-    location = pages.post("/en/resume", {"code": typed})
-    assert location == link.continue_discussion()
-    assert pages.client.get(location).headers["Location"] == link.first()
+    # Straight to the page the patient was last on, not through the link: a tablet's history
+    # then holds no link that could open the answers again after it is cleared.
+    assert pages.post("/en/resume", {"code": typed}) == link.step(type="own_questions")
 
 
 def test_a_wrong_code_is_explained_in_the_patients_language_and_kept(pages: PageClient) -> None:
@@ -563,7 +563,7 @@ def test_wrong_codes_from_one_browser_never_lock_out_another_on_the_same_ward(
         for n in range(12)
     ]
     assert statuses[:10] == [400] * 10 and statuses[10:] == [429, 429]
-    assert other.post("/en/resume", {"code": code}) == link.continue_discussion()
+    assert other.post("/en/resume", {"code": code}) == link.step(1)
     # One code tried again and again is stopped whichever browser, at whichever address, tries it.
     tries = [
         app.test_client().post(
@@ -586,7 +586,9 @@ def test_finishing_is_stamped_and_the_questions_print_without_the_code(
     finish = review.select_one("form.app-finish")
     assert finish is not None and "show my nurse" in finish.get_text()
     assert finish["action"] == link.finish()
-    assert pages.post(link.finish(), {}) == link.finished()
+    # Steps not read yet are named first; finishing anyway is one more button.
+    assert pages.post(link.finish(), {}) == link.before_finishing()
+    assert pages.post(link.finish(), {"anyway": "yes"}) == link.finished()
     assert discussion(app).finished_at is not None
     done = pages.get(link.finished())
     assert "You have 1 question to ask." in text_of(done, "main")
@@ -609,12 +611,13 @@ def test_a_patient_who_started_alone_can_clear_a_shared_tablet(
     cleared = url("walkthrough.cleared", lang="en")
     assert pages.post(link.clear(), {}) == cleared
     for address in (own, link.review(), link.continue_discussion()):
-        followed = pages.client.get(address, follow_redirects=True)
-        assert "Private words" not in followed.get_data(as_text=True)
-        assert followed.request.path == cleared, address
+        refused = pages.client.get(address, follow_redirects=True)
+        assert "Private words" not in refused.get_data(as_text=True)
+        assert refused.status_code == 403, address
+        assert "This tablet has been cleared" in refused.get_data(as_text=True)
     # The answers are kept: the code opens them again, here too.
     code = discussion(app).code
-    assert pages.post("/en/resume", {"code": code}) == link.continue_discussion()
+    assert pages.post("/en/resume", {"code": code}) == own
     assert "Private words" in pages.client.get(own).get_data(as_text=True)
 
 
@@ -713,10 +716,11 @@ def test_each_nice_question_shows_the_guides_answer_where_it_is_asked(
     assert "What happens if the procedure doesn't work or something goes wrong?" in card
     assert "the team can put in a pump or balloon pump in an emergency" in card
     benefits = pages.get(link.step(id="benefits"))
-    more = benefits.select_one(".app-answer a")
+    # A button of the step's form, so that a tick on this step is kept when the patient goes.
+    more = benefits.select_one(".app-answer button[name=go]")
     number = link.number(type="comparison")
     assert more.get_text(strip=True) == f"Read more in step {number}: Your options side by side"
-    assert more["href"] == link.step(type="comparison")
+    assert more["value"] == str(number)
     answered = 0
     for number in range(1, TOTAL_STEPS + 1):
         answered += len(pages.get(link.step(number)).select(".app-question-card .app-answer"))

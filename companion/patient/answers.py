@@ -8,6 +8,8 @@ commits what they add (web/transactions).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -15,7 +17,7 @@ from .. import discussions
 from ..content import ContentPack, Step
 from ..i18n import _
 from ..models import Discussion, PatientQuestion
-from ..record.fields import VALUE_RATING
+from ..steps import kind_of
 from ..web import free_text
 
 
@@ -73,50 +75,35 @@ def answer_step(
     `still_typing` is true for an autosave and a language switch: a question in the box is kept as
     a draft, not yet added to the patient's questions.
     """
+    kind = kind_of(step)
+    stored = discussions.walkthrough_answers(discussion)
+    given = kind.shown(step, pack, form, stored)
     errors: dict[str, Markup] = {}
-    if step.question is not None:
-        discussions.mark_question(discussion, step.question.id, form.get("ask") == "yes")
-    if step.type == "values":
-        for statement in step.statements:
-            rating = form.get(f"rating-{statement.id}")
-            if rating in VALUE_RATING.values:
-                discussions.rate_value(discussion, statement.id, rating)
-        known = {risk.id for risk in pack.risks}
-        discussions.set_risk_concerns(discussion, set(form.getlist("concern")) & known)
-        note = form.get("values_note", "").strip()
-        problem = text_problem(note, discussions.VALUES_NOTE_MAX_CHARS)
-        if problem:
-            errors["values_note"] = problem
-        else:
-            discussion.values_note = note
-    if step.type == "leaning":
-        leaning = form.get("leaning")
-        if leaning is not None and pack.option_name(leaning) is not None:
-            discussion.leaning = leaning
-        reason = form.get("leaning_reason", "").strip()
-        problem = text_problem(reason, discussions.LEANING_REASON_MAX_CHARS)
-        if problem:
-            errors["leaning_reason"] = problem
-        else:
-            discussion.leaning_reason = reason
-    if step.type == "readiness":
-        for item in step.items:
-            answer = form.get(f"ready-{item.id}")
-            if answer in discussions.READINESS_ANSWERS:
-                discussions.answer_readiness(discussion, item.id, answer)
-    if step.type == "own_questions":
-        text = form.get("new_question", "").strip()
-        problem = text_problem(text, discussions.QUESTION_MAX_CHARS)
+    for name, limit in kind.texts:
+        text = getattr(given, name).strip()
+        if problem := text_problem(text, limit):
+            errors[name] = problem
+            text = getattr(stored, name)
+        given = replace(given, **{name: text})
+    discussions.keep_answers(discussion, stored, given)
+    if kind.takes_new_questions and "new_question" not in errors:
+        problem = take_new_question(discussion, given.new_question, form, language, still_typing)
         if problem:
             errors["new_question"] = problem
-        elif still_typing:
-            # Not yet added by the patient: keep it in the box, in any language.
-            discussion.draft_question = text
-        elif text:
-            discussions.add_question(discussion, text, language)
-        elif form.get("action") == "add":
-            errors["new_question"] = _("Write your question in the box before you add it.")
     return errors
+
+
+def take_new_question(
+    discussion: Discussion, text: str, form: MultiDict[str, str], language: str, still_typing: bool
+) -> Markup | None:
+    if still_typing:
+        # Not yet added by the patient: keep it in the box, in any language.
+        discussion.draft_question = text
+    elif text:
+        discussions.add_question(discussion, text, language)
+    elif form.get("action") == "add":
+        return _("Write your question in the box before you add it.")
+    return None
 
 
 def reword_question(question: PatientQuestion, typed: str, language: str) -> Markup | None:

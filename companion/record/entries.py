@@ -270,7 +270,7 @@ def open_items(discussion: Discussion, pack: ContentPack) -> list[OpenItem]:
         found.append(
             OpenItem("step", f"Steps of the guide the patient has not seen: {'; '.join(unseen)}")
         )
-    items = [i.id for i in pack.step_of_type("readiness").items]
+    items = [i.id for i in pack.readiness_items]
     ready = readiness.now(discussion, values, answers, items)
     if not ready.ready:
         found.append(OpenItem("readiness", ready.words()))

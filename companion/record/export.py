@@ -115,7 +115,7 @@ def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
                     "rating": ratings.get(s.id, ""),
                     "rating_label": defs.VALUE_RATING.staff(ratings.get(s.id, "")),
                 }
-                for s in pack.step_of_type("values").statements
+                for s in pack.value_statements
             ],
             "what_matters_note": answers.values_note,
             "leaning": {
@@ -132,7 +132,7 @@ def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
                     "answer": walkthrough.get(item.id, ""),
                     "answer_label": defs.READINESS.staff(walkthrough.get(item.id, "")),
                 }
-                for item in pack.step_of_type("readiness").items
+                for item in pack.readiness_items
             ],
         },
         "entries": [_entry(f, values[f.name], discussion) for f in defs.fields(discussion, pack)],

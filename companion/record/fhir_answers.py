@@ -77,10 +77,7 @@ def questionnaire_items(pack: ContentPack) -> list[dict[str, Any]]:
             "linkId": "what-matters",
             "text": "How much each matters to the patient",
             "type": "group",
-            "item": [
-                _choice(f"rating-{s.id}", s.text, ratings)
-                for s in pack.step_of_type("values").statements
-            ],
+            "item": [_choice(f"rating-{s.id}", s.text, ratings) for s in pack.value_statements],
         },
         {"linkId": "values-note", "text": "Anything else that matters", "type": "text"},
         {
@@ -92,8 +89,8 @@ def questionnaire_items(pack: ContentPack) -> list[dict[str, Any]]:
             ],
         },
     ]
-    if pack.has_step_type("leaning"):
-        leaning = pack.step_of_type("leaning")
+    leaning = pack.leaning_step
+    if leaning is not None:
         items += [
             _choice("leaning", leaning.title, _leaning_options(pack)),
             {"linkId": "leaning-reason", "text": "Why", "type": "text"},
@@ -103,10 +100,7 @@ def questionnaire_items(pack: ContentPack) -> list[dict[str, Any]]:
             "linkId": "readiness",
             "text": "Readiness (SURE)",
             "type": "group",
-            "item": [
-                _choice(f"ready-{i.id}", i.text, ready)
-                for i in pack.step_of_type("readiness").items
-            ],
+            "item": [_choice(f"ready-{i.id}", i.text, ready) for i in pack.readiness_items],
         }
     )
     return items
@@ -140,7 +134,7 @@ def answer_items(pack: ContentPack, answers: PatientAnswers) -> list[dict[str, A
         "what-matters",
         [
             _coded(f"rating-{s.id}", codes.VALUE_RATING, v, rating.staff(v))
-            for s in pack.step_of_type("values").statements
+            for s in pack.value_statements
             if (v := answers.ratings.get(s.id, ""))
         ],
     )
@@ -150,7 +144,7 @@ def answer_items(pack: ContentPack, answers: PatientAnswers) -> list[dict[str, A
     name = pack.option_name(answers.leaning) if answers.leaning else None
     if name:
         items.append(_coded("leaning", codes.OPTION, answers.leaning, name))
-    if answers.leaning_reason and pack.has_step_type("leaning"):
+    if answers.leaning_reason and pack.leaning_step is not None:
         items.append(
             {"linkId": "leaning-reason", "answer": [{"valueString": answers.leaning_reason}]}
         )
@@ -158,7 +152,7 @@ def answer_items(pack: ContentPack, answers: PatientAnswers) -> list[dict[str, A
         "readiness",
         [
             _coded(f"ready-{i.id}", codes.READINESS, v, ready.staff(v))
-            for i in pack.step_of_type("readiness").items
+            for i in pack.readiness_items
             if (v := answers.readiness.get(i.id, ""))
         ],
     )

@@ -103,6 +103,11 @@ def _section_lines(parts: Parts, key: str) -> list[Markup | str]:
         return [
             Markup("Content pack %s, version %s.") % (copy.procedure, copy.content_version),
             f"Steps the patient viewed: {len(copy.steps_seen)} of {copy.steps_total}.",
+            *(
+                [Markup("Steps the patient has not seen: %s.") % "; ".join(copy.steps_not_seen)]
+                if copy.steps_not_seen
+                else []
+            ),
             *(Markup("Source: %s (%s)") % (label, citation) for label, citation in copy.sources),
         ]
     if key == "signed-copy":

@@ -649,7 +649,7 @@ def _figure(items: dict[tuple[str, str], RecordItem], risk_id: str, name: str) -
 def _readiness(pack: ContentPack) -> Iterator[Field]:
     for phase in (Phase.BEFORE, Phase.AFTER):
         when = phase.value
-        for item in pack.step_of_type("readiness").items:
+        for item in pack.readiness_items:
 
             def read(d: Discussion, phase: str = phase, item_id: str = item.id) -> str:
                 return next(

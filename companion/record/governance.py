@@ -138,7 +138,7 @@ def facts_of(discussion: Discussion, pack: ContentPack) -> Facts:
     values = defs.current_values(discussion, pack)
     answers = signed.answers_of_record(discussion)
     snapshot = signed.snapshot_of(discussion)
-    items = [i.id for i in pack.step_of_type("readiness").items]
+    items = [i.id for i in pack.readiness_items]
     staff = readiness.staff_sets(discussion, values, items)
     guide = (dict(answers.readiness), readiness.parse_time(answers.readiness_at))
     before = readiness.latest(items, {Phase.WALKTHROUGH: guide, Phase.BEFORE: staff[Phase.BEFORE]})

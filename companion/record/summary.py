@@ -164,6 +164,8 @@ class Summary:
     walkthrough_language: Words
     language_label: str
     steps_seen: list[Markup]
+    # Named, not only counted: a skipped "Possible risks" must stand out.
+    steps_not_seen: list[Markup]
     steps_total: int
     started: dt.datetime
     finalised: bool
@@ -373,7 +375,7 @@ class _Builder:
                 before=self.entries[f"ready-before-{item.id}"],
                 after=self.entries[f"ready-after-{item.id}"],
             )
-            for item in self.pack.step_of_type("readiness").items
+            for item in self.pack.readiness_items
         ]
 
     def values_rated(self) -> list[tuple[Markup, Markup | str]]:
@@ -386,11 +388,11 @@ class _Builder:
                 if self.patient
                 else rating.staff(ratings.get(s.id, "")),
             )
-            for s in self.pack.step_of_type("values").statements
+            for s in self.pack.value_statements
         ]
 
     def first_page(self, questions: list[QuestionRow]) -> FirstPage:
-        items = [i.id for i in self.pack.step_of_type("readiness").items]
+        items = [i.id for i in self.pack.readiness_items]
         ready = readiness.now(self.discussion, self.values, self.answers, items)
         since = ""
         if self.discussion.finalised_at is not None and any(
@@ -456,7 +458,7 @@ class _Builder:
             return LaterChange(what, said(change.before), said(change.after), self.when(change.at))
         if change.kind == "rating":
             statement = next(
-                (s for s in self.pack.step_of_type("values").statements if s.id == change.item),
+                (s for s in self.pack.value_statements if s.id == change.item),
                 None,
             )
             what = content_text(statement.text) if statement else change.item
@@ -470,7 +472,7 @@ class _Builder:
             return LaterChange(what, before, after, self.when(change.at))
         if change.kind == "readiness":
             item = next(
-                (i for i in self.pack.step_of_type("readiness").items if i.id == change.item),
+                (i for i in self.pack.readiness_items if i.id == change.item),
                 None,
             )
             what = content_text(item.text) if item else change.item
@@ -556,6 +558,7 @@ class _Builder:
             ),
             language_label=language_label(self.patient_language.code),
             steps_seen=[content_text(s.title) for s in pack.steps if s.id in seen],
+            steps_not_seen=[content_text(s.title) for s in pack.steps if s.id not in seen],
             steps_total=len(pack.steps),
             started=d.created_at,
             finalised=d.finalised_at is not None,

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from ..models import Role, StaffMember, StaffSession, db, utcnow
 from ..settings import settings
+from ..web import kiosk
 
 login_manager = LoginManager()
 # Writing last_seen_at on every request would make every page view a database write.
@@ -64,7 +65,7 @@ def absolute_limit() -> dt.timedelta:
 def start_session(member: StaffMember) -> SignedInStaff:
     record = StaffSession(id=secrets.token_urlsafe(32), staff_id=member.id)
     db.session.add(record)
-    session.clear()
+    kiosk.forget_every_discussion()
     user = SignedInStaff(member, record.id, utcnow() + idle_limit())
     # No remember-me cookie, and a session cookie without an expiry: it ends with the browser,
     # while the server ends the session itself after STAFF_IDLE_MINUTES of no use.
@@ -81,7 +82,7 @@ def end_session(session_id: str | None) -> None:
             .values(ended_at=utcnow())
         )
     logout_user()
-    session.clear()
+    kiosk.forget_every_discussion()
 
 
 def end_all_sessions(member: StaffMember) -> None:

@@ -21,7 +21,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -94,7 +93,7 @@ def sign_out() -> Response:
         audit.record("sign-out")
         end_session(current_user.session_id)
     else:
-        session.clear()
+        kiosk.forget_every_discussion()
     return redirect(url_for("staff.sign_in", signed_out=1))
 
 
@@ -134,7 +133,7 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
     for discussion in db.session.scalars(query):
         statuses = fields.question_statuses(discussion)
         pack = pack_of(discussion)
-        ready = readiness.live(discussion, [i.id for i in pack.step_of_type("readiness").items])
+        ready = readiness.live(discussion, [i.id for i in pack.readiness_items])
         rows.append(
             {
                 "id": discussion.id,
@@ -330,7 +329,7 @@ def record_page(
     locked = discussion.finalised_at is not None
     answers = signed.answers_of_record(discussion)
     shown = values or {name: f.read(discussion) for name, f in definitions.items()}
-    items = [i.id for i in pack.step_of_type("readiness").items]
+    items = [i.id for i in pack.readiness_items]
     return render_template(
         "staff/record.html",
         discussion=discussion,

@@ -12,7 +12,7 @@ from companion.record import fields as defs
 from companion.record.fields import Field
 from tests.support.database import make_app
 from tests.support.staff import add_staff_with_authenticator, sign_in, start_discussion
-from tests.support.walkthrough import PatientLink, numbers_of, with_question
+from tests.support.walkthrough import PatientLink, numbers_of, patient_with_link, with_question
 
 NURSE = ("nurse@example.org", "correct-battery-horse-9", "nurse", "Sam Nurse")
 CLINICIAN = ("doctor@example.org", "another-long-phrase-77", "clinician", "Dr Ada Clinician")
@@ -47,13 +47,13 @@ def patient_fills_in(
         assert discussion is not None
         link = PatientLink.of(discussion)
     pack = pack_of(app)
-    patient = app.test_client()
+    patient = patient_with_link(app, link)
     asking = with_question() if every_question else with_question()[:1]
     for number in asking:
         patient.post(link.step(number), data={"ask": "yes"})
     patient.post(link.step(type="own_questions"), data={"new_question": own, "action": "add"})
     (ready,) = numbers_of("readiness")
-    items = pack.step_of_type("readiness").items
+    items = pack.readiness_items
     patient.post(
         link.step(ready),
         data={f"ready-{item.id}": ("no" if i == 0 else "yes") for i, item in enumerate(items)},

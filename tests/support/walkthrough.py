@@ -140,6 +140,9 @@ class PatientLink:
     def finish(self) -> str:
         return self._url("finish", token=self.token)
 
+    def before_finishing(self) -> str:
+        return self._url("before_finishing", token=self.token)
+
     def finished(self) -> str:
         return self._url("finished", token=self.token)
 
@@ -157,3 +160,11 @@ class PatientLink:
 
     def remove_question(self, question_id: int) -> str:
         return self._url("remove_question", token=self.token, question_id=question_id)
+
+
+def patient_with_link(app: Flask, link: PatientLink) -> Any:
+    """A browser that opened the patient's link, as a patient at home does: it may show the
+    discussion's pages from then on (their addresses alone open nothing)."""
+    client = app.test_client()
+    assert client.get(link.continue_discussion()).status_code == 302
+    return client
