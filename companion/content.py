@@ -56,6 +56,10 @@ class Sourced:
 
     text: str
     source: str
+    # Figures the text names as {placeholders}, as the pack writes them ("26.7%", "0.85",
+    # "1252"): never in a translatable string, where a comma or point could be misread, but
+    # formatted for the reader's locale where the text is shown (i18n.content_text).
+    numbers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,28 @@ def _source(reader: _Reader, keys: set[str]) -> str:
 
 
 def _sourced(reader: _Reader, keys: set[str]) -> Sourced:
-    return Sourced(text=reader.text("text"), source=_source(reader, keys))
+    return Sourced(text=reader.text("text"), source=_source(reader, keys), numbers=_numbers(reader))
+
+
+# A figure as the pack writes it: digits with an optional decimal part and percent sign, no
+# grouping ("1252", "0.85", "26.7%"), so that it means the same in every locale.
+FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
+FIGURE_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _numbers(reader: _Reader) -> tuple[tuple[str, str], ...]:
+    given = reader.data.get("numbers") or {}
+    if not isinstance(given, dict):
+        reader.fail("must be a mapping of names to figures", "numbers")
+    named = set(FIGURE_PLACEHOLDER.findall(reader.text("text")))
+    if named != set(given):
+        reader.fail(f"names {sorted(given)} but the text has {sorted(named)}", "numbers")
+    for name, figure in given.items():
+        if not isinstance(figure, str) or not FIGURE.fullmatch(figure):
+            reader.fail(
+                f'is {figure!r}: write it in quotes as digits, like "26.7%"', f"numbers.{name}"
+            )
+    return tuple(sorted(given.items()))
 
 
 def _prompts(readers: list[_Reader], keys: set[str]) -> tuple[Prompt, ...]:
@@ -460,12 +485,13 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
         picture = _picture(p.child("picture"), keys) if "picture" in p.data else None
         paragraphs.append(
             Paragraph(
-                p.text("text"),
-                _source(p, keys),
-                shows,
-                p.optional_text("heading"),
-                figure_ids,
-                picture,
+                text=p.text("text"),
+                source=_source(p, keys),
+                numbers=_numbers(p),
+                shows=shows,
+                heading=p.optional_text("heading"),
+                figures=figure_ids,
+                picture=picture,
             )
         )
     question = None
@@ -474,7 +500,7 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
         answer = None
         if "answer" in q.data:
             a = q.child("answer")
-            answer = Answer(a.text("text"), _source(a, keys), a.text("step"))
+            answer = Answer(text=a.text("text"), source=_source(a, keys), step=a.text("step"))
         question = Prompt(q.text("id"), q.text("text"), _source(q, keys), answer)
     step = Step(
         id=reader.text("id"),

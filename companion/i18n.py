@@ -15,15 +15,19 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import babel
 import yaml
 from babel import Locale
+from babel.numbers import format_decimal, format_percent
 from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import Babel, Domain, force_locale, get_translations
 from markupsafe import Markup, escape
+
+from .content import FIGURE_PLACEHOLDER
 
 REVIEW_STATES = ("source", "draft", "reviewed")
 
@@ -273,9 +277,30 @@ def _memo(kind: str, msgid: str, domain: Any) -> Markup:
     return found
 
 
-def content_text(msgid: str) -> Markup:
-    """Content pack text in the reader's language."""
-    return _memo("content", msgid, current_app.extensions["companion.content_domain"])
+def content_text(msgid: str, numbers: tuple[tuple[str, str], ...] = ()) -> Markup:
+    """Content pack text in the reader's language, its figures formatted for the reader."""
+    text = _memo("content", msgid, current_app.extensions["companion.content_domain"])
+    if not numbers:
+        return text
+    figures = {name: format_figure(written) for name, written in numbers}
+    # The text is already escaped Markup; each figure is escaped as it goes in.
+    filled = FIGURE_PLACEHOLDER.sub(lambda m: escape(figures.get(m[1], m[0])), text)
+    return Markup(filled)  # noqa: S704
+
+
+def format_figure(written: str) -> str:
+    """A figure as the pack writes it ("1252", "0.85", "26.7%") in the reader's locale, with as
+    many decimal places as written: "1.252" and "26,7 %" in Spanish, "1 252" in Polish."""
+    locale = current_language().locale
+    digits = written.removesuffix("%")
+    places = len(digits.partition(".")[2])
+    number = format_decimal(
+        Decimal(digits), format="#,##0" + ("." + "0" * places if places else ""), locale=locale
+    )
+    if not written.endswith("%"):
+        return number
+    # The locale's own percent layout: "40%", "40 %", sign first or last.
+    return format_percent(1, locale=locale).replace(format_decimal(100, locale=locale), number)
 
 
 def interface_gettext(msgid: str) -> Markup:

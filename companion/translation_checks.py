@@ -17,6 +17,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from .content import FIGURE_PLACEHOLDER
+
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 # Marks that may stand inside a number: a decimal point or comma, a group separator (including
 # the no-break spaces Polish and Portuguese group with, and the Arabic decimal and group marks).
@@ -52,6 +54,10 @@ def problems(template: Catalog, translated: Catalog) -> list[str]:
         for string in strings:
             if sorted(PLACEHOLDER.findall(string)) != sorted(PLACEHOLDER.findall(english)):
                 found.append(f"placeholders differ: {name}")
+            if sorted(FIGURE_PLACEHOLDER.findall(string)) != sorted(
+                FIGURE_PLACEHOLDER.findall(english)
+            ):
+                found.append(f"figures differ: {name}")
             if sorted(TAG.findall(string)) != sorted(TAG.findall(english)):
                 found.append(f"HTML tags differ: {name}")
             found += number_problems(english, string, str(translated.locale or "en"), name)

@@ -14,6 +14,7 @@ import yaml
 from app import create_app
 from companion.content import ContentPackError, load_pack, load_packs, load_versions
 from companion.steps import check_pack
+from tests.support.pages import PageClient, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "content" / "htg492"
@@ -132,6 +133,10 @@ def test_every_number_in_the_english_guide_is_in_its_sources() -> None:
             for number in NUMBER.findall(re.sub(r"\d+ in 100\b", "", text)):
                 if number not in known:
                     missing.append(f"{path}.{field}: {number}")
+        # Figures kept as data beside the text ({people}: "1252") are checked the same way.
+        for name, figure in (node.get("numbers") or {}).items():
+            if figure.removesuffix("%") not in {n.replace(",", "") for n in known}:
+                missing.append(f"{path}.numbers.{name}: {figure}")
     assert missing == []
     assert {"27", "15"} <= study_rates("CHIP-BCIS3") and "42" not in study_rates("PROTECT II")
 
@@ -224,7 +229,9 @@ def test_the_pack_covers_what_the_patient_needs_to_know() -> None:
         "reading-level",
     } <= set(sections)
     assert "4 December 2026" in sections["evidence"]
-    assert "numbers" in sections and "0.63 to 1.15" in sections["numbers"]
+    assert "numbers" in sections and "{low} to {high}" in sections["numbers"]
+    figures = {n for s in pack.about_sections for p in s.paragraphs for n in p.numbers}
+    assert {("low", "0.63"), ("high", "1.15"), ("people", "1252")} <= figures
     assert "not heart doctors" in sections["authors"]
     assert "without outside money" in sections["funding"]
     assert "PROTECT IV" in sections["updates"] and "may change" in sections["updates"]
@@ -371,6 +378,16 @@ def broken_pack(tmp_path: Path, change: Any) -> Path:
             "not the id of a step",
         ),
         (
+            lambda d: d["about"]["sections"][4]["paragraphs"][2]["numbers"].pop("ratio"),
+            "about.sections[4].paragraphs[2].numbers",
+            "but the text has",
+        ),
+        (
+            lambda d: d["about"]["sections"][4]["paragraphs"][2]["numbers"].update(ratio="0,85"),
+            "about.sections[4].paragraphs[2].numbers.ratio",
+            "write it in quotes as digits",
+        ),
+        (
             lambda d: d.update(content_version="2.0.1"),
             "content_version",
             "but the folder is '2.1.0'",
@@ -403,3 +420,23 @@ def test_invalid_yaml_and_missing_file_are_named(tmp_path: Path) -> None:
     (folder / "pack.yaml").write_text("id: [unclosed\n")
     with pytest.raises(ContentPackError, match=r"pack\.yaml: not valid YAML"):
         load_pack(folder)
+
+
+@pytest.mark.parametrize(
+    ("lang", "people", "percent", "ratio"),
+    [
+        ("en", "about 1,252 people", "26.7% with a planned pump", "win ratio 0.85"),
+        ("es", "unas 1.252 personas", "26,7 %", "0,85"),
+        ("pl", "1 252", "26,7%", "0,85"),  # a no-break space, read as a space
+        ("ur", "1,252", "26.7%", "0.85"),
+    ],
+)
+def test_figures_are_written_as_each_reader_reads_numbers(
+    pages: PageClient, lang: str, people: str, percent: str, ratio: str
+) -> None:
+    """The About page's numbers in detail: each figure is data, formatted for the reader's
+    locale, so no translation can turn 1,252 people into one point two five two."""
+    about = pages.get(f"/{lang}/about/htg492", lang=lang)
+    main = text_of(about, "main")
+    assert people in main and percent in main and ratio in main
+    assert "{" not in main, "every figure is filled in"

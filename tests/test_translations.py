@@ -322,3 +322,13 @@ def test_translate_toolkit_checks_catch_a_broken_placeholder(tmp_path: Path) -> 
     assert pofilter(broken, tmp_path / "failures.po") == [
         "# (pofilter) printf: Added printf variable: %(numero)s"
     ]
+
+
+def test_a_figure_left_out_of_a_translation_is_caught() -> None:
+    """Content 2.1.0 keeps its figures out of the translatable text ({people}): a translation
+    that drops or renames one would show a gap or a stray name, so the gate refuses it."""
+    template = read_catalog(TRANSLATIONS / "content.pot")
+    spanish = read_catalog(TRANSLATIONS / "es" / "LC_MESSAGES" / "content.po")
+    protect = next(m for m in spanish if m.id and "about {people} people" in str(m.id))
+    protect.string = str(protect.string).replace("{people}", "1.252")
+    assert problems(template, spanish) == [f"figures differ: {str(protect.id)!r}"]
