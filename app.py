@@ -51,7 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_options = {**app.jinja_options, "undefined": StrictUndefined}
     app.jinja_loader = FileSystemLoader(ROOT / "templates")
 
-    content.init_app(app, Path(chosen.content_dir or ROOT / "content"))
+    content.init_app(app, chosen.content_path())
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
     logs.init_app(app)
