@@ -7,6 +7,7 @@ silently stopped matching anything would not pass unnoticed.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -73,3 +74,62 @@ def test_a_wrong_import_breaks_the_rules_and_is_named(
     assert result.returncode != 0
     assert broken in result.stdout, result.stdout
     assert named in result.stdout, result.stdout
+
+
+# Functions are kept under this many lines, so each reads in one go.
+LONGEST_FUNCTION = 60
+# Being replaced by a registry of step kinds; this exemption goes when it is.
+LONG_FUNCTIONS_ALLOWED = {"companion/patient/views.py::step"}
+
+
+def function_lengths(source: str, module: str) -> dict[str, int]:
+    """Each function's and method's length in lines, by module::qualified name."""
+    lengths: dict[str, int] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = f"{prefix}{child.name}"
+                if not isinstance(child, ast.ClassDef):
+                    lengths[f"{module}::{name}"] = (
+                        (child.end_lineno or child.lineno) - child.lineno + 1
+                    )
+                visit(child, f"{name}.")
+            else:
+                visit(child, prefix)
+
+    visit(ast.parse(source), "")
+    return lengths
+
+
+def test_no_function_in_the_package_is_over_60_lines() -> None:
+    too_long = {}
+    for path in sorted((ROOT / "companion").rglob("*.py")):
+        module = path.relative_to(ROOT).as_posix()
+        for name, lines in function_lengths(path.read_text(encoding="utf-8"), module).items():
+            if lines > LONGEST_FUNCTION and name not in LONG_FUNCTIONS_ALLOWED:
+                too_long[name] = lines
+    assert too_long == {}, f"split these into named parts of {LONGEST_FUNCTION} lines or fewer"
+
+
+def test_the_length_check_measures_functions_methods_and_nested_ones() -> None:
+    def body(lines: int, indent: str) -> str:
+        return "".join(f"{indent}x{n} = {n}\n" for n in range(lines))
+
+    source = f"def short():\n{body(59, '    ')}\nclass Form:\n    def long(self):\n"
+    source += f"{body(60, '        ')}        def inner():\n            pass\n"
+    lengths = function_lengths(source, "m.py")
+    assert lengths == {"m.py::short": 60, "m.py::Form.long": 63, "m.py::Form.long.inner": 2}
+
+
+def test_only_settings_names_the_environment() -> None:
+    """Whether this is production is asked of settings() (settings.py), never by comparing the
+    environment's name, so a setting's default and its meaning stay in one place."""
+    named = []
+    for path in sorted((ROOT / "companion").rglob("*.py")):
+        if path.name == "settings.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in ("production", "development"):
+                named.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert named == []
