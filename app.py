@@ -24,6 +24,7 @@ from companion.web import (
     csrf,
     free_text,
     hosts,
+    layout,
     limits,
     logs,
     security,
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     content.init_app(app, chosen.content_path())
     i18n.init_app(app, ROOT / "translations" / "languages.yaml")
     templating.init_app(app)
+    layout.init_app(app)
     logs.init_app(app)
     hosts.init_app(app)
     converters.init_app(app)

@@ -21,7 +21,7 @@ from typing import Any
 import babel
 import yaml
 from babel import Locale
-from flask import Flask, abort, current_app, g, request, url_for
+from flask import Flask, abort, current_app, g, request
 from flask_babel import Babel, Domain, force_locale, get_translations
 from markupsafe import Markup, escape
 
@@ -184,14 +184,6 @@ def add_language_to_urls(endpoint: str, values: dict[str, Any]) -> None:
     if "lang" in values or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
         return
     values["lang"] = current_language().code
-
-
-def switch_url(code: str) -> str:
-    """This page in another language, or the start page where this page has no language."""
-    rule = request.url_rule
-    if request.endpoint and rule is not None and "lang" in rule.arguments:
-        return url_for(request.endpoint, **(request.view_args or {}), lang=code)
-    return url_for("walkthrough.start", lang=code)
 
 
 def english_name(language: Language) -> str:

@@ -8,12 +8,15 @@ silently stopped matching anything would not pass unnoticed.
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.walkthrough import reference_app
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -133,3 +136,47 @@ def test_only_settings_names_the_environment() -> None:
             if isinstance(node, ast.Constant) and node.value in ("production", "development"):
                 named.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert named == []
+
+
+# What the shared layout is drawn from, which knows no feature's pages (web/layout.py).
+SHARED = [
+    *sorted((ROOT / "companion" / "web").glob("*.py")),
+    ROOT / "companion" / "i18n.py",
+    ROOT / "templates" / "base.html",
+    *sorted((ROOT / "templates" / "components").glob("*.html")),
+    *sorted((ROOT / "templates" / "errors").glob("*.html")),
+]
+
+
+def feature_blueprints() -> set[str]:
+    """The names of the blueprints the features register (everything outside web/)."""
+    return {
+        name
+        for name, blueprint in reference_app().blueprints.items()
+        if not blueprint.import_name.startswith("companion.web")
+    }
+
+
+def endpoint_names(text: str, blueprints: set[str]) -> list[str]:
+    """Quoted names of a blueprint ("staff") or one of its endpoints ("walkthrough.start")."""
+    names = "|".join(re.escape(name) for name in sorted(blueprints))
+    return re.findall(rf"""["']((?:{names})(?:\.\w+)?)["']""", text)
+
+
+def test_the_layout_and_web_name_no_feature_page() -> None:
+    blueprints = feature_blueprints()
+    assert {"walkthrough", "staff", "two_step", "governance"} <= blueprints
+    named = {
+        str(path.relative_to(ROOT)): found
+        for path in SHARED
+        if (found := endpoint_names(path.read_text(encoding="utf-8"), blueprints))
+    }
+    assert named == {}, "features give the layout their pages through web/layout.py"
+
+
+def test_the_endpoint_check_finds_every_way_of_naming_one() -> None:
+    features = {"walkthrough", "staff"}
+    assert endpoint_names("url_for('walkthrough.start')", features) == ["walkthrough.start"]
+    assert endpoint_names('request.blueprint == "staff"', features) == ["staff"]
+    assert endpoint_names('url_for("staff.dashboard")', features) == ["staff.dashboard"]
+    assert endpoint_names("Staff area. Patient information", features) == []

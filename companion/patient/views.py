@@ -35,7 +35,7 @@ from ..models import Discussion, utcnow
 from ..record import after_sign_off
 from ..record.fields import VALUE_RATING
 from ..settings import settings
-from ..web import limits
+from ..web import layout, limits
 from ..web.csrf import always_allowed
 from ..web.hosts import external_url, local_path
 from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
@@ -209,22 +209,68 @@ def token_mark(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
-@bp.app_context_processor
+@bp.context_processor
 def patient_mode_flag() -> dict[str, Any]:
-    # A tablet handed to a patient offers "Give the tablet back", and its header title leads back
-    # to the page the patient is on rather than to the start of a new guide.
+    return {"in_patient_mode": bool(session.get(PATIENT_MODE))}
+
+
+# What the shared layout shows of the walkthrough (companion/web/layout.py). A tablet handed to a
+# patient offers "Give the tablet back", leaves by itself when left alone, and its header title
+# leads back to the page the patient is on rather than to the start of a new guide.
+
+
+def tablet_home() -> str | None:
     locked = session.get(PATIENT_MODE)
-    return {
-        "in_patient_mode": bool(locked),
-        "patient_home_url": url_for("walkthrough.continue_discussion", token=locked)
-        if locked
-        else None,
-        "text_size": current_text_size(),
-        "kiosk_idle_seconds": settings().kiosk_idle_seconds,
-        "text_size_choices": text_size_choices,
-        # The guide the footer's "About this information" is about where a page names none.
-        "only_procedure": single.id if (single := only_pack()) else "",
-    }
+    return url_for("walkthrough.continue_discussion", token=locked) if locked else None
+
+
+def about_url(procedure: str, version: str | None) -> str:
+    return url_for("walkthrough.about", procedure=procedure, version=version)
+
+
+def footer_links(procedure: str | None, version: str | None) -> list[layout.Link]:
+    # The guide "About this information" is about, where a page names none: the only one.
+    about = procedure or (single.id if (single := only_pack()) else None)
+    links = [layout.Link(_("About this information"), about_url(about, version))] if about else []
+    if session.get(PATIENT_MODE):
+        links.append(layout.Link(_("Give the tablet back"), url_for("walkthrough.hand_back")))
+    else:
+        links.append(layout.Link(_("Continue with a code"), url_for("walkthrough.resume")))
+    return links
+
+
+def text_sizes() -> layout.TextSizes:
+    action = url_for("walkthrough.text_size")
+    return layout.TextSizes(action, text_size_choices(), current_text_size())
+
+
+def idle_exit() -> layout.IdleExit | None:
+    if not session.get(PATIENT_MODE):
+        return None
+    return layout.IdleExit(url_for("walkthrough.hand_back"), settings().kiosk_idle_seconds)
+
+
+def start_again() -> str:
+    """Where a form whose page cannot be shown again leads: the patient's discussion, if the page
+    was one of its pages, else the start (url_for puts the request's language back in)."""
+    token = (request.view_args or {}).get("token")
+    if token:
+        return url_for("walkthrough.continue_discussion", token=token)
+    return url_for("walkthrough.start")
+
+
+bp.record_once(
+    lambda state: layout.register(
+        state,
+        front_door=lambda lang: url_for("walkthrough.start", lang=lang),
+        home=tablet_home,
+        about=about_url,
+        text_sizes=text_sizes,
+        idle_exit=idle_exit,
+        footer=footer_links,
+        start_again=start_again,
+    )
+)
 
 
 def return_the_tablet() -> BaseResponse:

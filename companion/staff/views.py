@@ -42,10 +42,10 @@ from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
 from .accounts import find_staff, password_matches
-from .sessions import end_session, role_required, signed_in_context, signed_in_only, start_session
+from .sessions import end_session, role_required, signed_in_only, staff_pages, start_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-bp.context_processor(signed_in_context)
+staff_pages(bp)
 bp.before_request(signed_in_only)
 ViewResult = str | Response | tuple[str, int]
 

@@ -6,12 +6,13 @@ URL has one, even when the URL did not match a route.
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from ..i18n import best_language, languages
 from ..models import db
+from .layout import site
 from .limits import everyone_key
 
 bp = Blueprint("site", __name__)
@@ -28,7 +29,8 @@ LAST_RESORT = (
 
 @bp.get("/")
 def front_door() -> Response:
-    return redirect(url_for("walkthrough.start", lang=best_language().code))
+    """The guide's front door in the browser's language (a feature gives it: web/layout.py)."""
+    return redirect(site().front_door(best_language().code) or abort(404))
 
 
 def speak_the_language_of_the_url() -> None:
