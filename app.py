@@ -22,6 +22,7 @@ from companion.web import (
     compression,
     converters,
     csrf,
+    errors,
     free_text,
     hosts,
     layout,
@@ -63,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     transactions.init_app(app)
     sealing.init_app(app)
     cli.init_migrations(app, db, str(ROOT / "migrations"))
+    errors.init_app(app)
     csrf.init_app(app)
     staff_sessions.init_app(app)
     limits.init_app(app)

@@ -282,6 +282,11 @@ def interface_ngettext(singular: str, plural: str, count: int) -> Markup:
     return escape(translations.ngettext(singular, plural, count))
 
 
+def N_(msgid: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where it is shown."""
+    return msgid
+
+
 def _(msgid: str, **variables: Any) -> Markup:
     """gettext for Python code: translate first, then fill the named placeholders (escaped)."""
     return interface_gettext(msgid) % variables

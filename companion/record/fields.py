@@ -19,6 +19,7 @@ from typing import Literal
 from .. import nhs_number
 from ..content import ContentPack
 from ..discussions import answer_readiness
+from ..i18n import N_
 from ..models import Amendment, Discussion, PatientQuestion, Phase, QuestionToAsk, RecordItem
 from ..web import free_text
 from ..web.free_text import Refusal
@@ -31,11 +32,6 @@ TEXT_LIMIT = 4000
 WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 
 Control = Literal["text", "line", "radios", "select", "checkbox", "number"]
-
-
-def N_(msgid: str) -> str:
-    """Mark a message for translation where it is defined; it is translated where it is shown."""
-    return msgid
 
 
 @dataclass(frozen=True)

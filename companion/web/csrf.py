@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, request
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from . import errors
 from .layout import site
 
 csrf = CSRFProtect()
@@ -42,7 +43,7 @@ def reshow_form(error: CSRFError) -> Response | tuple[Response | str, int]:
     except HTTPException:
         endpoint = None
     if endpoint is None:
-        return render_template("errors/form_expired.html", back=site().start_again()), 400
+        return errors.render_page("form expired", back=site().start_again()), 400
     g.form_not_saved = True  # the notice above the form shown again
     # The view now shows its page instead of acting on a form whose token did not check out.
     request.method = "GET"
