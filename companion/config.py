@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .settings import Environment, Settings
+from .settings import (
+    DEFAULTS,
+    DEVELOPMENT_SECRET_KEY,
+    NURSE_MFA_CHOICES,
+    Environment,
+    Settings,
+    default_database_url,
+)
 
 ENVIRONMENTS = tuple(env.value for env in Environment)
-# Only ever accepted in development: a known key would let anyone forge a session cookie.
-DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105
 # Bigger requests get a short 413 page: nothing the app takes needs more.
 REQUEST_MAX_BYTES = 2 * 1024 * 1024
 
@@ -45,46 +49,58 @@ def _positive_int(environ: Mapping[str, str], name: str) -> int | None:
     return value
 
 
-def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
-    env = environ.get("COMPANION_ENV", Environment.DEVELOPMENT.value)
-    if env not in ENVIRONMENTS:
-        raise ConfigError(f"COMPANION_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+def _given(environ: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    """The variables among names that are set to something (settings.py has the defaults)."""
+    return {name: value for name in names if (value := environ.get(name, "").strip())}
+
+
+def _secret_key(environ: Mapping[str, str], env: str) -> str:
     secret_key = environ.get("SECRET_KEY", "")
     if not secret_key:
         if env != Environment.DEVELOPMENT:
             raise ConfigError("SECRET_KEY must be set outside development")
-        secret_key = DEVELOPMENT_SECRET_KEY
-    elif secret_key == DEVELOPMENT_SECRET_KEY and env != Environment.DEVELOPMENT:
+        return DEVELOPMENT_SECRET_KEY
+    if secret_key == DEVELOPMENT_SECRET_KEY and env != Environment.DEVELOPMENT:
         raise ConfigError("SECRET_KEY is the development default; set a random one")
-    elif len(secret_key) < 32 and env != Environment.DEVELOPMENT:
+    if len(secret_key) < 32 and env != Environment.DEVELOPMENT:
         raise ConfigError("SECRET_KEY must be at least 32 characters outside development")
-    database_url = environ.get("DATABASE_URL") or (
-        "sqlite:///" + os.path.join(instance_path, "companion.sqlite3")
-    )
-    nurse_mfa = environ.get("STAFF_MFA_FOR_NURSES", "required")
-    if nurse_mfa not in ("required", "optional"):
+    return secret_key
+
+
+def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    env = environ.get("COMPANION_ENV") or DEFAULTS.env_name.value
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"COMPANION_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    nurse_mfa = environ.get("STAFF_MFA_FOR_NURSES")
+    if nurse_mfa is not None and nurse_mfa not in NURSE_MFA_CHOICES:
         raise ConfigError(f"STAFF_MFA_FOR_NURSES must be required or optional, not {nurse_mfa!r}")
+    trusted_hosts = [h.strip() for h in environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
     return {
         "ENV_NAME": env,
-        "STAFF_MFA_FOR_NURSES": nurse_mfa,
-        "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": _secret_key(environ, env),
+        "SQLALCHEMY_DATABASE_URI": (
+            environ.get("DATABASE_URL") or default_database_url(instance_path)
+        ),
         **{
             name: number
             for name in WHOLE_NUMBERS
             if (number := _positive_int(environ, name)) is not None
         },
-        "CONTENT_DIR": environ.get("CONTENT_DIR", ""),
-        "PDF_CACHE_DIR": environ.get("PDF_CACHE_DIR", ""),
-        # Counts are per process in memory; several workers need one shared store (README).
-        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        # Every absolute link is built from this, never from the request's Host header.
-        "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "").strip(),
-        # Fernet keys sealing authenticator keys at rest, newest first (companion/staff/sealing.py).
-        "AUTHENTICATOR_KEYS": environ.get("AUTHENTICATOR_KEYS", ""),
-        "TRUSTED_HOSTS": [
-            host.strip() for host in environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
-        ],
+        # Fernet keys sealing authenticator keys at rest, newest first (companion/staff/sealing.py);
+        # where throttles count (README, Production); every absolute link is built from
+        # PUBLIC_BASE_URL, never from the request's Host header.
+        **_given(
+            environ,
+            (
+                "STAFF_MFA_FOR_NURSES",
+                "CONTENT_DIR",
+                "PDF_CACHE_DIR",
+                "RATELIMIT_STORAGE_URI",
+                "PUBLIC_BASE_URL",
+                "AUTHENTICATOR_KEYS",
+            ),
+        ),
+        **({"TRUSTED_HOSTS": trusted_hosts} if trusted_hosts else {}),
         # The longest real form (a full record in a non-Latin script) is well under 1 MB.
         "MAX_CONTENT_LENGTH": REQUEST_MAX_BYTES,
         "MAX_FORM_MEMORY_SIZE": REQUEST_MAX_BYTES,

@@ -525,42 +525,11 @@ def _step(reader: _Reader, keys: set[str]) -> Step:
 
 def parse_pack(file: Path, data: Any) -> ContentPack:
     top = _Reader(file, data, "")
-    source_readers = top.children("sources")
-    sources = tuple(
-        Source(
-            key=r.text("key"),
-            label=r.text("label"),
-            citation=r.text("citation"),
-            published=r.date("published", required=False),
-            updated=r.date("updated", required=False),
-            url=r.optional_text("url"),
-        )
-        for r in source_readers
-    )
+    sources = _sources(top)
     keys = {s.key for s in sources}
     step_readers = top.children("steps")
-    steps = tuple(_step(r, keys) for r in step_readers)
-    _unique(step_readers, [s.id for s in steps])
-    question_readers = [r.child("question") for r in step_readers if "question" in r.data]
-    _unique(question_readers, [q.text("id") for q in question_readers])
-    step_ids = {s.id for s in steps}
-    for q, question in zip(
-        question_readers, [s.question for s in steps if s.question], strict=True
-    ):
-        if question.answer is not None and question.answer.step not in step_ids:
-            q.child("answer").fail(f"is {question.answer.step!r}, not the id of a step", "step")
-    option_rows: tuple[Choice, ...] = ()
-    if "option_rows" in top.data:
-        row_readers = top.children("option_rows")
-        option_rows = tuple(
-            Choice(r.text("id"), r.text("name"), None, _source(r, keys)) for r in row_readers
-        )
-        _unique(row_readers, [row.id for row in option_rows])
-    option_readers = top.children("options")
-    options = tuple(
-        replace(choice, rows=_option_rows(r, option_rows, keys))
-        for r, choice in zip(option_readers, _choices(option_readers, keys), strict=True)
-    )
+    steps = _steps(top, step_readers, keys)
+    option_rows, options = _options(top, steps, keys)
     about = top.child("about")
     version = top.text("content_version")
     full_complement = bool(VERSION.fullmatch(version)) and (
@@ -590,13 +559,73 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
         last_search=top.date("last_search", required=False),
         file=str(file),
     )
-    figure_ids = {f.id for f in pack.figures}
+    _check_figures_drawn(step_readers, {f.id for f in pack.figures})
+    _check_folder(top, pack)
+    return pack
+
+
+def _sources(top: _Reader) -> tuple[Source, ...]:
+    return tuple(
+        Source(
+            key=r.text("key"),
+            label=r.text("label"),
+            citation=r.text("citation"),
+            published=r.date("published", required=False),
+            updated=r.date("updated", required=False),
+            url=r.optional_text("url"),
+        )
+        for r in top.children("sources")
+    )
+
+
+def _steps(top: _Reader, step_readers: list[_Reader], keys: set[str]) -> tuple[Step, ...]:
+    """The steps, each id once, and every question's answer pointing at a step. (Which kinds
+    of step a pack needs, and what each kind needs, companion/steps checks.)"""
+    steps = tuple(_step(r, keys) for r in step_readers)
+    _unique(step_readers, [s.id for s in steps])
+    question_readers = [r.child("question") for r in step_readers if "question" in r.data]
+    _unique(question_readers, [q.text("id") for q in question_readers])
+    step_ids = {s.id for s in steps}
+    for q, question in zip(
+        question_readers, [s.question for s in steps if s.question], strict=True
+    ):
+        if question.answer is not None and question.answer.step not in step_ids:
+            q.child("answer").fail(f"is {question.answer.step!r}, not the id of a step", "step")
+    return steps
+
+
+def _options(
+    top: _Reader, steps: tuple[Step, ...], keys: set[str]
+) -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
+    """The rows every option is described by, and the options, each with every row."""
+    option_rows: tuple[Choice, ...] = ()
+    if "option_rows" in top.data:
+        row_readers = top.children("option_rows")
+        option_rows = tuple(
+            Choice(r.text("id"), r.text("name"), None, _source(r, keys)) for r in row_readers
+        )
+        _unique(row_readers, [row.id for row in option_rows])
+    option_readers = top.children("options")
+    options = tuple(
+        replace(choice, rows=_option_rows(r, option_rows, keys))
+        for r, choice in zip(option_readers, _choices(option_readers, keys), strict=True)
+    )
+    return option_rows, options
+
+
+def _check_figures_drawn(step_readers: list[_Reader], figure_ids: set[str]) -> None:
+    """Every figure a paragraph draws after it is one the pack defines."""
     for step_reader in step_readers:
         for paragraph in step_reader.children("paragraphs"):
             if paragraph.data.get("figures") is not None:
                 for item in _id_list(paragraph, "figures"):
                     if item.data not in figure_ids:
                         item.fail(f"is {item.data!r}, not the id of a figure")
+
+
+def _check_folder(top: _Reader, pack: ContentPack) -> None:
+    """The pack's id names its procedure's folder, and its version its version's folder."""
+    file = top.file
     procedure_folder = file.parent.parent if VERSION.fullmatch(file.parent.name) else file.parent
     if pack.id != procedure_folder.name:
         top.fail(f"is {pack.id!r} but the folder is {procedure_folder.name!r}", "id")
@@ -605,7 +634,6 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
             f"is {pack.content_version!r} but the folder is {file.parent.name!r}",
             "content_version",
         )
-    return pack
 
 
 def version_key(version: str) -> tuple[int, ...]:

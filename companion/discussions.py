@@ -37,15 +37,6 @@ LEANING_REASON_MAX_CHARS = 2000
 READINESS_ANSWERS = ("yes", "no")
 
 
-# Control characters other than line breaks and tabs: invisible, and NUL cannot be stored in
-# PostgreSQL at all, so text holding them is refused rather than silently changed.
-FORBIDDEN_CHARACTERS = {chr(c) for c in range(32) if chr(c) not in "\n\r\t"} | {"\x7f"}
-
-
-def has_forbidden_characters(text: str) -> bool:
-    return any(ch in FORBIDDEN_CHARACTERS for ch in text)
-
-
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 

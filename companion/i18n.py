@@ -23,7 +23,7 @@ import babel
 import yaml
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
-from flask import Flask, abort, current_app, g, request, url_for
+from flask import Flask, abort, current_app, g, request
 from flask_babel import Babel, Domain, force_locale, get_translations
 from markupsafe import Markup, escape
 
@@ -190,14 +190,6 @@ def add_language_to_urls(endpoint: str, values: dict[str, Any]) -> None:
     values["lang"] = current_language().code
 
 
-def switch_url(code: str) -> str:
-    """This page in another language, or the start page where this page has no language."""
-    rule = request.url_rule
-    if request.endpoint and rule is not None and "lang" in rule.arguments:
-        return url_for(request.endpoint, **(request.view_args or {}), lang=code)
-    return url_for("walkthrough.start", lang=code)
-
-
 def english_name(language: Language) -> str:
     """The language's name in English, for staff screens and the English record."""
     return str(Locale.parse(language.locale).get_display_name("en"))
@@ -313,6 +305,11 @@ def interface_ngettext(singular: str, plural: str, count: int) -> Markup:
     if current_language().code == "en" or _translated(translations, (singular, 0)) is None:
         return _in_language(singular if count == 1 else plural, None)
     return escape(translations.ngettext(singular, plural, count))
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where it is shown."""
+    return msgid
 
 
 def _(msgid: str, **variables: Any) -> Markup:

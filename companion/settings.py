@@ -8,12 +8,22 @@ reads `settings()` instead of the config mapping.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+# Only ever accepted in development: a known key would let anyone forge a session cookie.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105
+# Development and tests are reached on this machine only (`make run` binds 127.0.0.1).
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1")
+NURSE_MFA_CHOICES = ("required", "optional")
 
 
 class Environment(StrEnum):
@@ -45,6 +55,10 @@ class Settings:
     content_dir: str = ""
     # Every absolute link is built from this, never from the request's Host header.
     public_base_url: str = ""
+    # Host names requests may name (empty: the host of public_base_url, see hosts_answered).
+    trusted_hosts: tuple[str, ...] = ()
+    # Where throttles count: per process unless shared by every worker (README, Production).
+    ratelimit_storage_uri: str = "memory://"
     # The port `make run` serves on, for the address it prints.
     port: int = 5000
 
@@ -56,6 +70,24 @@ class Settings:
     def development(self) -> bool:
         return self.env_name == Environment.DEVELOPMENT
 
+    def content_path(self) -> Path:
+        """The content packs' folder: content_dir, or the repository's content/."""
+        return Path(self.content_dir) if self.content_dir else REPOSITORY / "content"
+
+    def pdf_cache_path(self, instance_path: str) -> Path:
+        """The rendered PDFs' folder: pdf_cache_dir, or pdf-cache/ in the instance folder."""
+        return Path(self.pdf_cache_dir) if self.pdf_cache_dir else Path(instance_path) / "pdf-cache"
+
+    def hosts_answered(self) -> list[str] | None:
+        """The host names requests may name: trusted_hosts, else the host of public_base_url,
+        else (outside production) this machine; None only in production with neither, which
+        config.check() has refused already."""
+        if self.trusted_hosts:
+            return list(self.trusted_hosts)
+        if self.public_base_url:
+            return [urlsplit(self.public_base_url).hostname or ""]
+        return None if self.production else list(DEVELOPMENT_HOSTS)
+
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """The settings a config mapping holds (its upper-case keys), defaults for the rest."""
@@ -66,7 +98,17 @@ class Settings:
                 given[field.name] = config[key]
         if "env_name" in given:
             given["env_name"] = Environment(given["env_name"])
+        if "trusted_hosts" in given:
+            given["trusted_hosts"] = tuple(given["trusted_hosts"])
         return cls(**given)
+
+
+DEFAULTS = Settings()
+
+
+def default_database_url(instance_path: str) -> str:
+    """DATABASE_URL when none is given: a SQLite file in the instance folder."""
+    return "sqlite:///" + os.path.join(instance_path, "companion.sqlite3")
 
 
 def init_app(app: Flask) -> Settings:

@@ -3,13 +3,13 @@ decisions to choose from; the site name and the footer's About stay what they we
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from tests.support.database import ROOT, make_app, sqlite_only
+from tests.support.content import with_a_second_guide
+from tests.support.database import make_app, sqlite_only
 from tests.support.pages import PageClient, text_of
 from tests.support.walkthrough import PatientLink
 
@@ -19,19 +19,7 @@ pytestmark = sqlite_only
 @pytest.fixture
 def two_guides(database: str, tmp_path: Path) -> Flask:
     """The heart pump guide, and a second guide whose folder sorts before it."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content" / "htg492", content / "htg492")
-    other = content / "aaa-other"
-    shutil.copytree(ROOT / "content" / "htg492", other)
-    for pack in other.glob("*/pack.yaml"):
-        text = pack.read_text(encoding="utf-8")
-        text = text.replace("id: htg492", "id: aaa-other", 1)
-        text = text.replace(
-            "title: A heart pump during a high-risk heart procedure",
-            "title: Another procedure altogether",
-            1,
-        )
-        pack.write_text(text, encoding="utf-8")
+    content = with_a_second_guide(tmp_path)
     return make_app(database, CONTENT_DIR=str(content))
 
 

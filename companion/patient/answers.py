@@ -19,18 +19,17 @@ from ..i18n import _
 from ..models import Discussion, PatientQuestion
 from ..steps import kind_of
 from ..web import free_text
+from ..web.free_text import Refusal
 
 
 def text_problem(text: str, limit: int) -> Markup | None:
-    """Why a piece of the patient's text cannot be stored as typed, or None."""
-    if len(text) > limit:
+    """Why a piece of the patient's text cannot be stored as typed, in their language, or None."""
+    refusal = free_text.check(text, limit)
+    if refusal is None:
+        return None
+    if refusal is Refusal.TOO_LONG:
         return too_long(len(text), limit)
-    if discussions.has_forbidden_characters(text):
-        return _(
-            "This contains characters that cannot be saved. Please type it again without them."
-        )
-    kind = free_text.problem(text)
-    if kind == "bidi":
+    if refusal is Refusal.BIDI:
         # Translators: shown under a text box when what was typed holds
         # invisible characters (Unicode bidi controls) that would make the
         # words show in a different order.
@@ -38,7 +37,7 @@ def text_problem(text: str, limit: int) -> Markup | None:
             "This contains hidden characters that change the order in which words are shown. "
             "Please type it again without them."
         )
-    if kind == "numbers":
+    if refusal is Refusal.NUMBERS:
         # Translators: shown under a text box when an invisible direction mark (used in
         # right-to-left writing) sits between the groups of a number, e.g. inside
         # "943 476 5919", where it would show the groups in reverse order.
@@ -46,11 +45,11 @@ def text_problem(text: str, limit: int) -> Markup | None:
             "This has a hidden mark between numbers that would show them in a different order. "
             "Please type the numbers again without it."
         )
-    if kind == "invisible":
+    if refusal is Refusal.INVISIBLE:
         # Translators: shown under a text box when what was typed has only
         # spaces or invisible characters, so nothing could be shown.
         return _("There are no letters or numbers in this. Please type your words again.")
-    return None
+    return _("This contains characters that cannot be saved. Please type it again without them.")
 
 
 def too_long(count: int, limit: int) -> Markup:

@@ -13,7 +13,7 @@ from .. import discussions
 from ..content import ContentPack, packs, versions_of
 from ..i18n import _, current_language, languages
 from ..settings import settings
-from ..web import kiosk, limits
+from ..web import kiosk, layout, limits
 from ..web.hosts import local_path
 from ..web.limits import (
     RESUME_PER_ADDRESS,
@@ -151,19 +151,65 @@ def about(procedure: str) -> ViewResult:
     )
 
 
-@bp.app_context_processor
+@bp.context_processor
 def patient_mode_flag() -> dict[str, Any]:
-    # A tablet handed to a patient offers "Give the tablet back", and its header title leads back
-    # to the page the patient is on rather than to the start of a new guide.
+    return {"in_patient_mode": bool(kiosk.locked_to())}
+
+
+# What the shared layout shows of the walkthrough (companion/web/layout.py). A tablet handed to a
+# patient offers "Give the tablet back", leaves by itself when left alone, and its header title
+# leads back to the page the patient is on rather than to the start of a new guide.
+
+
+def tablet_home() -> str | None:
     locked = kiosk.locked_to()
-    return {
-        "in_patient_mode": bool(locked),
-        "patient_home_url": url_for("walkthrough.continue_discussion", token=locked)
-        if locked
-        else None,
-        "text_size": current_text_size(),
-        "kiosk_idle_seconds": settings().kiosk_idle_seconds,
-        "text_size_choices": text_size_choices,
-        # The guide the footer's "About this information" is about where a page names none.
-        "only_procedure": single.id if (single := only_pack()) else "",
-    }
+    return url_for("walkthrough.continue_discussion", token=locked) if locked else None
+
+
+def about_url(procedure: str, version: str | None) -> str:
+    return url_for("walkthrough.about", procedure=procedure, version=version)
+
+
+def footer_links(procedure: str | None, version: str | None) -> list[layout.Link]:
+    # The guide "About this information" is about, where a page names none: the only one.
+    about = procedure or (single.id if (single := only_pack()) else None)
+    links = [layout.Link(_("About this information"), about_url(about, version))] if about else []
+    if kiosk.locked_to():
+        links.append(layout.Link(_("Give the tablet back"), url_for("walkthrough.hand_back")))
+    else:
+        links.append(layout.Link(_("Continue with a code"), url_for("walkthrough.resume")))
+    return links
+
+
+def text_sizes() -> layout.TextSizes:
+    action = url_for("walkthrough.text_size")
+    return layout.TextSizes(action, text_size_choices(), current_text_size())
+
+
+def idle_exit() -> layout.IdleExit | None:
+    if not kiosk.locked_to():
+        return None
+    return layout.IdleExit(url_for("walkthrough.hand_back"), settings().kiosk_idle_seconds)
+
+
+def start_again() -> str:
+    """Where a form whose page cannot be shown again leads: the patient's discussion, if the page
+    was one of its pages, else the start (url_for puts the request's language back in)."""
+    token = (request.view_args or {}).get("token")
+    if token:
+        return url_for("walkthrough.continue_discussion", token=token)
+    return url_for("walkthrough.start")
+
+
+bp.record_once(
+    lambda state: layout.register(
+        state,
+        front_door=lambda lang: url_for("walkthrough.start", lang=lang),
+        home=tablet_home,
+        about=about_url,
+        text_sizes=text_sizes,
+        idle_exit=idle_exit,
+        footer=footer_links,
+        start_again=start_again,
+    )
+)

@@ -17,7 +17,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..content import ContentPack
-from ..discussions import has_forbidden_characters
 from ..models import (
     Amendment,
     AuditEvent,
@@ -361,18 +360,10 @@ def amend(
         )
     if not reason:
         errors["reason"] = "Reason for the amendment: say why the record is being amended."
-    elif len(reason) > REASON_LIMIT:
-        errors["reason"] = (
-            f"Reason for the amendment: this is {len(reason):,} characters long; "
-            f"keep it to {REASON_LIMIT:,} or fewer."
-        )
-    elif has_forbidden_characters(reason):
-        errors["reason"] = (
-            "Reason for the amendment: this contains control characters that cannot be saved; "
-            "remove them."
-        )
-    elif problem := free_text.STAFF_MESSAGES.get(free_text.problem(reason)):
-        errors["reason"] = f"Reason for the amendment: {problem[0].lower()}{problem[1:]}"
+    elif problem := defs.refusal_message(
+        "Reason for the amendment", free_text.check(reason, REASON_LIMIT), reason, REASON_LIMIT
+    ):
+        errors["reason"] = problem
     if errors:
         return errors
     if not claim_next_version(

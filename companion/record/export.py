@@ -63,78 +63,13 @@ def _entry(definition: defs.Field, value: str, discussion: Discussion) -> dict[s
 
 def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
     """The record as plain data, in the shape export.schema.json describes."""
-    language = languages().get(discussion.language) or languages()["en"]
     values = defs.current_values(discussion, pack)
-    # As signed (or, in a draft, as it stands): later changes are listed on their own.
+    # As signed (or, in a draft, as they stand): later changes are listed on their own.
     answers = signed.answers_of_record(discussion)
-    ratings = answers.ratings
-    walkthrough = answers.readiness
-    prompts = {q.id: q.text for q in pack.questions}
-    seen = set(answers.steps_seen)
-    snapshot = signed.snapshot_of(discussion)
     return {
         "$schema": schema_id(),
-        "record": {
-            "code": f"{discussion.code[:4]}-{discussion.code[4:]}",
-            "patient_label": discussion.patient_label or None,
-            "procedure": {
-                "id": pack.id,
-                "title": pack.title,
-                "content_version": pack.content_version,
-                "published": _when(pack.published),
-                "review_due": _when(pack.review_due),
-            },
-            "language": {
-                "code": language.code,
-                "english_name": english_name(language),
-                "own_name": language.name,
-            },
-            "started_at": _when(discussion.created_at),
-            "signed_off": {
-                "by": discussion.finalised_by,
-                "role": discussion.finalised_role,
-                "at": _when(discussion.finalised_at),
-                "open_items": [
-                    {"kind": i.kind, "text": i.text, "quote": i.quote, "quote_language": i.lang}
-                    for i in (snapshot.open_items if snapshot is not None else ())
-                ],
-            }
-            if discussion.finalised_at is not None
-            else None,
-            "steps_viewed": [s.id for s in pack.steps if s.id in seen],
-            "steps_total": len(pack.steps),
-        },
-        "patient": {
-            "guide_questions": [{"id": m, "text": prompts.get(m, m)} for m in answers.asked],
-            "own_questions": [
-                {"text": q.text, "language": q.language} for q in answers.own_questions
-            ],
-            "what_matters": [
-                {
-                    "statement": s.text,
-                    "rating": ratings.get(s.id, ""),
-                    "rating_label": defs.VALUE_RATING.staff(ratings.get(s.id, "")),
-                }
-                for s in pack.value_statements
-            ],
-            "what_matters_note": answers.values_note,
-            "leaning": {
-                "option": answers.leaning,
-                "option_name": pack.option_name(answers.leaning) or "",
-                "reason": answers.leaning_reason,
-            }
-            if answers.leaning
-            else None,
-            "risks_marked": list(answers.concerns),
-            "readiness_in_guide": [
-                {
-                    "question": item.text,
-                    "answer": walkthrough.get(item.id, ""),
-                    "answer_label": defs.READINESS.staff(walkthrough.get(item.id, "")),
-                }
-                for item in pack.readiness_items
-            ],
-        },
+        "record": _record(discussion, pack, answers),
+        "patient": _patient(pack, answers),
         "entries": [_entry(f, values[f.name], discussion) for f in defs.fields(discussion, pack)],
         "changes_after_sign_off": [
             {
@@ -146,6 +81,84 @@ def data(discussion: Discussion, pack: ContentPack) -> dict[str, Any]:
                 "language": c.language,
             }
             for c in discussion.changes_after_sign_off
+        ],
+    }
+
+
+def _record(
+    discussion: Discussion, pack: ContentPack, answers: signed.PatientAnswers
+) -> dict[str, Any]:
+    """What the record is of: its code, the guide and language, its sign-off, the steps seen."""
+    language = languages().get(discussion.language) or languages()["en"]
+    seen = set(answers.steps_seen)
+    return {
+        "code": f"{discussion.code[:4]}-{discussion.code[4:]}",
+        "patient_label": discussion.patient_label or None,
+        "procedure": {
+            "id": pack.id,
+            "title": pack.title,
+            "content_version": pack.content_version,
+            "published": _when(pack.published),
+            "review_due": _when(pack.review_due),
+        },
+        "language": {
+            "code": language.code,
+            "english_name": english_name(language),
+            "own_name": language.name,
+        },
+        "started_at": _when(discussion.created_at),
+        "signed_off": _signed_off(discussion),
+        "steps_viewed": [s.id for s in pack.steps if s.id in seen],
+        "steps_total": len(pack.steps),
+    }
+
+
+def _signed_off(discussion: Discussion) -> dict[str, Any] | None:
+    if discussion.finalised_at is None:
+        return None
+    snapshot = signed.snapshot_of(discussion)
+    return {
+        "by": discussion.finalised_by,
+        "role": discussion.finalised_role,
+        "at": _when(discussion.finalised_at),
+        "open_items": [
+            {"kind": i.kind, "text": i.text, "quote": i.quote, "quote_language": i.lang}
+            for i in (snapshot.open_items if snapshot is not None else ())
+        ],
+    }
+
+
+def _patient(pack: ContentPack, answers: signed.PatientAnswers) -> dict[str, Any]:
+    """The patient's answers in the guide."""
+    ratings, walkthrough = answers.ratings, answers.readiness
+    prompts = {q.id: q.text for q in pack.questions}
+    return {
+        "guide_questions": [{"id": m, "text": prompts.get(m, m)} for m in answers.asked],
+        "own_questions": [{"text": q.text, "language": q.language} for q in answers.own_questions],
+        "what_matters": [
+            {
+                "statement": s.text,
+                "rating": ratings.get(s.id, ""),
+                "rating_label": defs.VALUE_RATING.staff(ratings.get(s.id, "")),
+            }
+            for s in pack.value_statements
+        ],
+        "what_matters_note": answers.values_note,
+        "leaning": {
+            "option": answers.leaning,
+            "option_name": pack.option_name(answers.leaning) or "",
+            "reason": answers.leaning_reason,
+        }
+        if answers.leaning
+        else None,
+        "risks_marked": list(answers.concerns),
+        "readiness_in_guide": [
+            {
+                "question": item.text,
+                "answer": walkthrough.get(item.id, ""),
+                "answer_label": defs.READINESS.staff(walkthrough.get(item.id, "")),
+            }
+            for item in pack.readiness_items
         ],
     }
 

@@ -18,9 +18,11 @@ from typing import Literal
 
 from .. import nhs_number
 from ..content import ContentPack
-from ..discussions import answer_readiness, has_forbidden_characters
+from ..discussions import answer_readiness
+from ..i18n import N_
 from ..models import Amendment, Discussion, PatientQuestion, Phase, QuestionToAsk, RecordItem
 from ..web import free_text
+from ..web.free_text import Refusal
 from . import signed
 
 # The longest text any free-text field of the record keeps. Shorter fields take their limit from
@@ -30,11 +32,6 @@ TEXT_LIMIT = 4000
 WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 
 Control = Literal["text", "line", "radios", "select", "checkbox", "number"]
-
-
-def N_(msgid: str) -> str:
-    """Mark a message for translation where it is defined; it is translated where it is shown."""
-    return msgid
 
 
 @dataclass(frozen=True)
@@ -279,19 +276,31 @@ class Field:
                     " the number in 100 people."
                 )
             return None
-        if self.limit is not None and len(value) > self.limit:
-            return (
-                f"{self.label}: this is {len(value):,} characters long; "
-                f"keep it to {self.limit:,} or fewer."
-            )
-        if has_forbidden_characters(value):
-            return (
-                f"{self.label}: this contains control characters that cannot be saved; remove them."
-            )
-        problem = free_text.STAFF_MESSAGES.get(free_text.problem(value))
-        if problem:
-            return f"{self.label}: {problem[0].lower()}{problem[1:]}"
+        limit = self.limit or TEXT_LIMIT
+        return refusal_message(self.label, free_text.check(value, limit), value, limit)
+
+
+# What free_text.check refused, as staff read it: after the field's label, and formatted with
+# the length typed and the field's limit.
+REFUSALS = {
+    Refusal.TOO_LONG: "this is {length:,} characters long; keep it to {limit:,} or fewer.",
+    Refusal.CONTROL: "this contains control characters that cannot be saved; remove them.",
+    Refusal.LINE_BREAK: "write it on one line.",
+    Refusal.BIDI: "this contains hidden characters that change the order of the text"
+    " (bidi controls); remove them.",
+    Refusal.INVISIBLE: "this has no visible letters or numbers; type the text, or leave the"
+    " box empty.",
+    Refusal.NUMBERS: "this has a hidden direction mark between numbers, which shows them in a"
+    " different order from how they were typed; type the numbers again without it.",
+}
+
+
+def refusal_message(label: str, refusal: Refusal | None, text: str, limit: int) -> str | None:
+    """What free_text.check refused in text typed into a field, in English, naming the field;
+    None when it refused nothing."""
+    if refusal is None:
         return None
+    return f"{label}: " + REFUSALS[refusal].format(length=len(text), limit=limit)
 
 
 def _attribute(name: str) -> tuple[Callable[[Discussion], str], Callable[[Discussion, str], None]]:

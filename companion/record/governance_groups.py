@@ -151,8 +151,21 @@ def _later_groups(
     languages: Collection[str], counts: Mapping[tuple[str, str, str], int]
 ) -> list[Group]:
     """The tables after the decisions: readiness, interpreters, languages, what happened after."""
-    interpreters = choices(defs.INTERPRETER)
-    amended = sorted({key[1] for key in counts if key[0] == "amendments"})
+    return [
+        *_readiness_groups(),
+        *_interpreter_groups(),
+        Group(
+            "language",
+            "The patient's language",
+            "Of the discussions started.",
+            tuple((code, language_label(code)) for code in all_languages() if code in languages),
+            base="started",
+        ),
+        *_after_sign_off_groups(counts),
+    ]
+
+
+def _readiness_groups() -> list[Group]:
     return [
         Group(
             "readiness-before",
@@ -169,7 +182,16 @@ def _later_groups(
             READINESS,
             base="signed-off",
         ),
-        Group("interpreter", "Interpreter", OF_SIGNED, interpreters, base="signed-off"),
+    ]
+
+
+def _interpreter_groups() -> list[Group]:
+    """Interpreter use as recorded, and the same records by who interpreted, whose counts sum
+    the recorded choices (so each is suppressed where the other would give it away)."""
+    return [
+        Group(
+            "interpreter", "Interpreter", OF_SIGNED, choices(defs.INTERPRETER), base="signed-off"
+        ),
         Group(
             "interpreted-by",
             "Who interpreted",
@@ -191,13 +213,13 @@ def _later_groups(
                 ),
             ),
         ),
-        Group(
-            "language",
-            "The patient's language",
-            "Of the discussions started.",
-            tuple((code, language_label(code)) for code in all_languages() if code in languages),
-            base="started",
-        ),
+    ]
+
+
+def _after_sign_off_groups(counts: Mapping[tuple[str, str, str], int]) -> list[Group]:
+    """What changed after sign-off, and NICE's arrangements still open."""
+    amended = sorted({key[1] for key in counts if key[0] == "amendments"})
+    return [
         Group(
             "changes-after",
             "Changes by the patient after sign-off",

@@ -21,8 +21,7 @@ from ..settings import settings
 
 
 def folder() -> Path:
-    configured = settings().pdf_cache_dir
-    return Path(configured or Path(current_app.instance_path) / "pdf-cache")
+    return settings().pdf_cache_path(current_app.instance_path)
 
 
 def key_file(discussion_id: int, *parts: object) -> Path:

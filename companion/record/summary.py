@@ -131,6 +131,10 @@ class LaterChange:
     when: str
 
 
+# What changed, and how it read before and after.
+Changed = tuple[Markup | str, Words | None, Words | None]
+
+
 @dataclass(frozen=True)
 class FirstPage:
     """What a clinician acts on, in a box at the top of the first page."""
@@ -425,63 +429,74 @@ class _Builder:
         return [self.later_change(c) for c in self.discussion.changes_after_sign_off]
 
     def later_change(self, change: ChangeAfterSignOff) -> LaterChange:
-        patient, pack = self.patient, self.pack
-        word = interface_gettext if patient else str
-        patient_words = languages().get(change.language) or self.patient_language
-
-        def said(text: str) -> Words | None:
-            # The patient's own words, in their language and direction.
-            return Words(text, patient_words.code, patient_words.dir) if text else None
-
-        def choice(text: Markup | str) -> Words | None:
-            return Words(str(text), self.reader.code, self.reader.dir) if text else None
-
-        def yes_no(value: str) -> Words | None:
-            return choice(word("Yes") if value else word("No"))
-
-        what: Markup | str
         if change.kind == "leaning":
-            what = word("Which way you were leaning") if patient else "Leaning in the guide"
-            before, after = (
-                choice(content_text(pack.option_name(v) or v) if v else "")
-                for v in (change.before, change.after)
-            )
-            return LaterChange(what, before, after, self.when(change.at))
-        if change.kind in ("leaning_reason", "values_note", "own_question"):
-            what = {
-                "leaning_reason": word("Why") if patient else "Their reason for that leaning",
-                "values_note": word("Anything else that matters to you")
-                if patient
-                else "What else matters to them, in their words",
-                "own_question": word("Your question") if patient else "Their own question",
-            }[change.kind]
-            return LaterChange(what, said(change.before), said(change.after), self.when(change.at))
-        if change.kind == "rating":
-            statement = next(
-                (s for s in self.pack.value_statements if s.id == change.item),
-                None,
-            )
-            what = content_text(statement.text) if statement else change.item
-            rating = defs.VALUE_RATING
-            before, after = (
-                choice(interface_gettext(rating.patient(v)) if patient else rating.staff(v))
-                if v
-                else None
-                for v in (change.before, change.after)
-            )
-            return LaterChange(what, before, after, self.when(change.at))
-        if change.kind == "readiness":
-            item = next(
-                (i for i in self.pack.readiness_items if i.id == change.item),
-                None,
-            )
-            what = content_text(item.text) if item else change.item
-            before, after = (
-                choice(word("Yes") if v == "yes" else word("No")) if v else None
-                for v in (change.before, change.after)
-            )
-            return LaterChange(what, before, after, self.when(change.at))
-        # A question of the guide marked to ask, or a risk marked as mattering most.
+            what, before, after = self._leaning_changed(change)
+        elif change.kind in ("leaning_reason", "values_note", "own_question"):
+            what, before, after = self._words_changed(change)
+        elif change.kind == "rating":
+            what, before, after = self._rating_changed(change)
+        elif change.kind == "readiness":
+            what, before, after = self._readiness_changed(change)
+        else:
+            what, before, after = self._mark_changed(change)
+        return LaterChange(what, before, after, self.when(change.at))
+
+    def _word(self, msgid: str) -> Markup | str:
+        """An interface word: translated in the patient's copy, as written in the clinician's."""
+        return interface_gettext(msgid) if self.patient else msgid
+
+    def _choice(self, text: Markup | str) -> Words | None:
+        return Words(str(text), self.reader.code, self.reader.dir) if text else None
+
+    def _leaning_changed(self, change: ChangeAfterSignOff) -> Changed:
+        what = self._word("Which way you were leaning") if self.patient else "Leaning in the guide"
+        before, after = (
+            self._choice(content_text(self.pack.option_name(v) or v) if v else "")
+            for v in (change.before, change.after)
+        )
+        return what, before, after
+
+    def _words_changed(self, change: ChangeAfterSignOff) -> Changed:
+        """A change to something the patient wrote, shown in their language and direction."""
+        patient, word = self.patient, self._word
+        what = {
+            "leaning_reason": word("Why") if patient else "Their reason for that leaning",
+            "values_note": word("Anything else that matters to you")
+            if patient
+            else "What else matters to them, in their words",
+            "own_question": word("Your question") if patient else "Their own question",
+        }[change.kind]
+        language = languages().get(change.language) or self.patient_language
+        before, after = (
+            Words(text, language.code, language.dir) if text else None
+            for text in (change.before, change.after)
+        )
+        return what, before, after
+
+    def _rating_changed(self, change: ChangeAfterSignOff) -> Changed:
+        statements = self.pack.value_statements
+        statement = next((s for s in statements if s.id == change.item), None)
+        rating = defs.VALUE_RATING
+        before, after = (
+            self._choice(interface_gettext(rating.patient(v)) if self.patient else rating.staff(v))
+            if v
+            else None
+            for v in (change.before, change.after)
+        )
+        return content_text(statement.text) if statement else change.item, before, after
+
+    def _readiness_changed(self, change: ChangeAfterSignOff) -> Changed:
+        items = self.pack.readiness_items
+        item = next((i for i in items if i.id == change.item), None)
+        before, after = (
+            self._choice(self._word("Yes") if v == "yes" else self._word("No")) if v else None
+            for v in (change.before, change.after)
+        )
+        return content_text(item.text) if item else change.item, before, after
+
+    def _mark_changed(self, change: ChangeAfterSignOff) -> Changed:
+        """A question of the guide marked to ask, or a risk marked as mattering most."""
+        pack, patient, word = self.pack, self.patient, self._word
         if change.kind == "asked":
             prompt = next((q for q in pack.questions if q.id == change.item), None)
             label = word("I want to ask about this") if patient else "Wants to ask"
@@ -490,7 +505,10 @@ class _Builder:
             risk = next((r for r in pack.risks if r.id == change.item), None)
             label = word("Risks that worry you most") if patient else "Risk that matters most"
             what = Markup("%s: %s") % (label, content_text(risk.name) if risk else change.item)
-        return LaterChange(what, yes_no(change.before), yes_no(change.after), self.when(change.at))
+        before, after = (
+            self._choice(word("Yes") if v else word("No")) for v in (change.before, change.after)
+        )
+        return what, before, after
 
     def arrangements(self) -> list[Entry]:
         """NICE's arrangements ticked as done or not (the Yellow Card report has its own list)."""
@@ -535,6 +553,14 @@ class _Builder:
             f"{d.finalised_at:%d %b %Y %H:%M}",
         )
 
+    def in_patients_words(self, text: str) -> Words | None:
+        """Something the patient wrote in the guide, in their language and its direction."""
+        return Words(text, self.discussion.language, self.patient_language.dir) if text else None
+
+    def about_the_guide(self) -> list[Markup]:
+        keys = ("made_by", "not_nice", "funding", "update_policy")
+        return [content_text(self.pack.about[k].text) for k in keys]
+
     def summary(self, is_demo: bool, large_print: bool) -> Summary:
         d, pack = self.discussion, self.pack
         questions = self.questions()
@@ -568,9 +594,7 @@ class _Builder:
             first_page=self.first_page(questions),
             questions=questions,
             values=self.values_rated(),
-            values_note=Words(answers.values_note, d.language, self.patient_language.dir)
-            if answers.values_note
-            else None,
+            values_note=self.in_patients_words(answers.values_note),
             concerns=self.concerns(),
             risks=self.risks(),
             benefits=self.discussed("benefit"),
@@ -580,16 +604,11 @@ class _Builder:
             readiness=self.readiness(),
             arrangements=self.arrangements(),
             amendments=self.amendments(),
-            about=[
-                content_text(pack.about[k].text)
-                for k in ("made_by", "not_nice", "funding", "update_policy")
-            ],
+            about=self.about_the_guide(),
             review_due=pack.review_due,
             published=pack.published,
             leaning=content_text(leaning) if leaning else None,
-            leaning_reason=Words(answers.leaning_reason, d.language, self.patient_language.dir)
-            if answers.leaning_reason
-            else None,
+            leaning_reason=self.in_patients_words(answers.leaning_reason),
             changes_after_sign_off=self.later_changes(),
             yellow_card=self.yellow_card(),
             nhs_number=nhs_number.formatted(d.nhs_number)

@@ -20,10 +20,10 @@ from ..models import Discussion, Role, db, utcnow
 from ..record import fields, governance
 from ..record.governance import Period, Report
 from . import governance_charts
-from .sessions import role_required, signed_in_context, signed_in_only
+from .sessions import role_required, signed_in_only, staff_pages
 
 bp = Blueprint("governance", __name__, url_prefix="/staff")
-bp.context_processor(signed_in_context)
+staff_pages(bp)
 bp.before_request(signed_in_only)
 ViewResult = str | Response | tuple[str, int]
 ROLES = (Role.CLINICIAN, Role.ADMIN)

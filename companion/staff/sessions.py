@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, request, session
+from flask import Blueprint, Flask, abort, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
 
 from ..models import Role, StaffMember, StaffSession, db, utcnow
 from ..settings import settings
-from ..web import kiosk
+from ..web import kiosk, layout
 
 login_manager = LoginManager()
 # Writing last_seen_at on every request would make every page view a database write.
@@ -114,6 +114,15 @@ def load_signed_in(session_id: str) -> SignedInStaff | None:
 def signed_in_context() -> dict[str, Any]:
     """current_user for staff templates (staff views register this per blueprint)."""
     return {"current_user": current_user}
+
+
+def staff_pages(bp: Blueprint) -> None:
+    """A blueprint of staff pages: its templates know who is signed in, and a form of it whose
+    page cannot be shown again starts again at the dashboard (web/layout.py)."""
+    bp.context_processor(signed_in_context)
+    bp.record_once(
+        lambda state: layout.register(state, start_again=lambda: url_for("staff.dashboard"))
+    )
 
 
 def init_app(app: Flask) -> None:

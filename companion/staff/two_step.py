@@ -21,7 +21,7 @@ from ..models import Role, StaffMember, StaffSession, db, utcnow
 from ..settings import settings
 from ..web.limits import limiter
 from ..web.qr import qr_svg
-from .sessions import end_session, signed_in_context, start_session
+from .sessions import end_session, staff_pages, start_session
 from .totp import (
     in_fours,
     matching_step,
@@ -31,7 +31,7 @@ from .totp import (
 )
 
 bp = Blueprint("two_step", __name__, url_prefix="/staff/two-step")
-bp.context_processor(signed_in_context)
+staff_pages(bp)
 ViewResult = str | Response | tuple[str, int]
 
 PENDING = "two_step_pending"

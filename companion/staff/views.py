@@ -30,7 +30,6 @@ from werkzeug.wrappers import Response
 
 from .. import audit, content, discussions, nhs_number
 from ..content import ContentPack
-from ..discussions import has_forbidden_characters
 from ..i18n import languages
 from ..models import AuditEvent, Discussion, Role, StaffMember, db
 from ..record import entries, export, fhir, fields, readiness, render, signed, summary
@@ -42,10 +41,10 @@ from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
 from . import two_step
 from .accounts import find_staff, password_matches
-from .sessions import end_session, role_required, signed_in_context, signed_in_only, start_session
+from .sessions import end_session, role_required, signed_in_only, staff_pages, start_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-bp.context_processor(signed_in_context)
+staff_pages(bp)
 bp.before_request(signed_in_only)
 ViewResult = str | Response | tuple[str, int]
 
@@ -207,20 +206,11 @@ def new_discussion() -> ViewResult:
             errors["procedure"] = "Choose a procedure."
         if form["language"] not in languages():
             errors["language"] = "Choose the patient's language."
-        if has_forbidden_characters(form["patient_label"]) or any(
-            ch in "\r\n\t" for ch in form["patient_label"]
-        ):
-            # A label is one line: on the dashboard, in a file name and at the top of the PDF.
-            errors["patient_label"] = (
-                "Patient label: write it on one line, without control characters."
-            )
-        elif problem := free_text.STAFF_MESSAGES.get(free_text.problem(form["patient_label"])):
+        # A label is one line: on the dashboard, in a file name and at the top of the PDF.
+        label = form["patient_label"]
+        refusal = free_text.check(label, LABEL_LIMIT, one_line=True)
+        if problem := fields.refusal_message("Patient label", refusal, label, LABEL_LIMIT):
             errors["patient_label"] = problem
-        elif len(form["patient_label"]) > LABEL_LIMIT:
-            errors["patient_label"] = (
-                f"Patient label: this is {len(form['patient_label']):,} characters long; "
-                f"use initials or a hospital number of {LABEL_LIMIT} characters or fewer."
-            )
         if form["nhs_number"] and (problem := nhs_number.problem(form["nhs_number"])):
             errors["nhs_number"] = problem
         if not errors:

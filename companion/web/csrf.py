@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, jsonify, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, request
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+
+from . import errors
+from .layout import site
 
 csrf = CSRFProtect()
 
@@ -40,7 +43,7 @@ def reshow_form(error: CSRFError) -> Response | tuple[Response | str, int]:
     except HTTPException:
         endpoint = None
     if endpoint is None:
-        return render_template("errors/form_expired.html", back=start_again_url()), 400
+        return errors.render_page("form expired", back=site().start_again()), 400
     g.form_not_saved = True  # the notice above the form shown again
     # The view now shows its page instead of acting on a form whose token did not check out.
     request.method = "GET"
@@ -60,17 +63,6 @@ def reshow_form(error: CSRFError) -> Response | tuple[Response | str, int]:
     if response.status_code == 200:
         response.status_code = 400
     return response
-
-
-def start_again_url() -> str:
-    args = request.view_args or {}
-    if request.blueprint == "staff" or request.blueprint == "two_step":
-        return url_for("staff.dashboard")
-    if "token" in args:
-        # The URL preprocessor has taken the language out of view_args; url_for puts the
-        # request's language back in.
-        return url_for("walkthrough.continue_discussion", token=args["token"])
-    return url_for("walkthrough.start")  # in the language the person was reading
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,10 @@
-"""Free text that cannot change how the text around it reads.
+"""Free text: one check for every field anyone types into, and text that cannot change how the
+text around it reads.
+
+`check` is the one test of a piece of free text, for the patient's fields and staff's alike: too
+long for its field, holding control characters (NUL cannot even be stored in PostgreSQL; a
+one-line field takes no line break either), bidi controls, nothing visible, or a direction mark
+inside a number. It returns why, as a `Refusal`; each caller says that in its reader's language.
 
 Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) let a few invisible
 characters reorder what follows them: a phone number shown with its groups reversed, `exe.txt`
@@ -21,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Literal
 
 from flask import Flask, g
@@ -28,21 +35,46 @@ from markupsafe import Markup, escape
 
 from . import emoji
 
+# Control characters other than line breaks and tabs: invisible, and NUL cannot be stored in
+# PostgreSQL at all, so text holding them is refused rather than silently changed.
+CONTROL_CHARACTERS = frozenset({chr(c) for c in range(32) if chr(c) not in "\n\r\t"} | {"\x7f"})
+LINE_BREAKS = frozenset("\r\n\t")
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 # Letters and symbols that draw nothing: a "question" made of them shows as a blank.
 BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
-Problem = Literal["bidi", "invisible", "numbers"]
+
+class Refusal(StrEnum):
+    """Why a piece of free text cannot be stored as typed."""
+
+    TOO_LONG = "too long"
+    CONTROL = "control characters"
+    LINE_BREAK = "line break in a one-line field"
+    BIDI = "bidi controls"
+    INVISIBLE = "nothing visible"
+    NUMBERS = "direction mark in a number"
 
 
-# Staff pages are in English.
-STAFF_MESSAGES: dict[Problem | None, str] = {
-    "bidi": "This contains hidden characters that change the order of the text (bidi controls);"
-    " remove them.",
-    "invisible": "This has no visible letters or numbers; type the text, or leave the box empty.",
-    "numbers": "This has a hidden direction mark between numbers, which shows them in a different"
-    " order from how they were typed; type the numbers again without it.",
-}
+def check(text: str, limit: int, *, one_line: bool = False) -> Refusal | None:
+    """Why this text, as it would be stored, cannot be: the first of the reasons in Refusal's
+    order; None when it can. Empty text passes (whether a field may be empty is the caller's)."""
+    if len(text) > limit:
+        return Refusal.TOO_LONG
+    if has_control_characters(text):
+        return Refusal.CONTROL
+    if one_line and any(ch in LINE_BREAKS for ch in text):
+        return Refusal.LINE_BREAK
+    if has_bidi_controls(text):
+        return Refusal.BIDI
+    if text and not has_visible_character(text):
+        return Refusal.INVISIBLE
+    if MARK_IN_A_NUMBER.search(text):
+        return Refusal.NUMBERS
+    return None
+
+
+def has_control_characters(text: str) -> bool:
+    return any(ch in CONTROL_CHARACTERS for ch in text)
 
 
 def has_bidi_controls(text: str) -> bool:
@@ -67,17 +99,6 @@ NUMBER_RUN = re.compile(rf"\d+(?:[{NUMBER_SEPARATORS}]{{1,3}}\d+)+")
 MARK_IN_A_NUMBER = re.compile(
     rf"\d[{NUMBER_SEPARATORS}]*[\u200e\u200f\u061c][{NUMBER_SEPARATORS}\u200e\u200f\u061c]*\d"
 )
-
-
-def problem(text: str) -> Problem | None:
-    """Why this text (already checked for control characters and length) cannot be stored."""
-    if has_bidi_controls(text):
-        return "bidi"
-    if text and not has_visible_character(text):
-        return "invisible"
-    if MARK_IN_A_NUMBER.search(text):
-        return "numbers"
-    return None
 
 
 def direction(text: str) -> Literal["ltr", "rtl"]:

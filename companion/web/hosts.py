@@ -14,21 +14,7 @@ from urllib.parse import urlsplit
 from flask import Flask, url_for
 from werkzeug.exceptions import SecurityError
 
-from ..settings import Settings, settings
-
-# Development and tests are reached on this machine only (`make run` binds 127.0.0.1).
-LOCAL_HOSTS = ["localhost", "127.0.0.1"]
-
-
-def trusted_hosts(config: dict[str, Any]) -> list[str] | None:
-    if config.get("TRUSTED_HOSTS"):
-        return list(config["TRUSTED_HOSTS"])
-    base_url = config.get("PUBLIC_BASE_URL")
-    if base_url:
-        return [urlsplit(base_url).hostname or ""]
-    if not Settings.from_config(config).production:
-        return LOCAL_HOSTS
-    return None  # config.check() has already refused production without PUBLIC_BASE_URL
+from ..settings import settings
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -61,5 +47,5 @@ def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
 
 
 def init_app(app: Flask) -> None:
-    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    app.config["TRUSTED_HOSTS"] = app.extensions["companion.settings"].hosts_answered()
     app.register_error_handler(SecurityError, untrusted_host)

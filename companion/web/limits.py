@@ -111,4 +111,5 @@ def init_app(app: Flask) -> None:
     # init_app takes a missing RATELIMIT_ENABLED from that object's last state: an app that
     # disabled throttling would leave it off, unset up, for the next app. Start each app afresh.
     limiter.enabled = True
+    app.config["RATELIMIT_STORAGE_URI"] = app.extensions["companion.settings"].ratelimit_storage_uri
     limiter.init_app(app)

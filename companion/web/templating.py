@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..i18n import content_text, current_language, language_options, languages, switch_url
+from ..i18n import content_text, current_language, language_options, languages
 from .icon_array import icon_array_svg, icon_key_svg
 
 
@@ -15,6 +15,5 @@ def init_app(app: Flask) -> None:
         content_text=content_text,
         current_language=current_language,
         languages=languages,
-        switch_url=switch_url,
         language_options=language_options,
     )
