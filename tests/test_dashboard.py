@@ -1,9 +1,10 @@
 """The staff dashboard and states.json, which keeps it up to date: one definition of a row, so the
 page and its refresh show the same values in every column; the same search; rows that are gone
-go."""
+go; and a refresh nobody asked for keeps no one signed in."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from companion.models import Discussion, db, utcnow
+from companion.models import Discussion, StaffSession, db, utcnow
 from tests.support.database import make_app
 from tests.support.pages import PageClient
 from tests.support.staff import NURSE, add_staff_with_authenticator, sign_in, start_discussion
@@ -159,3 +160,27 @@ def test_the_updated_at_line_says_when_in_the_same_words_as_the_refresh(app: Fla
     announcer = page.select_one("[data-announce]")
     assert announcer is not None and announcer["aria-live"] == "polite"
     assert announcer.get_text() == ""
+
+
+def age_session(app: Flask, minutes: int) -> None:
+    with app.app_context():
+        for record in db.session.scalars(select(StaffSession)):
+            record.last_seen_at -= dt.timedelta(minutes=minutes)
+        db.session.commit()
+
+
+def test_an_open_dashboard_refreshing_does_not_keep_its_nurse_signed_in(app: Flask) -> None:
+    nurse = app.test_client()
+    sign_in(nurse, *NURSE)
+    age_session(app, 19)
+    assert nurse.get("/staff/discussions/states.json").status_code == 200
+    age_session(app, 2)
+    refused = nurse.get("/staff/discussions/states.json")
+    assert refused.status_code == 302 and "/staff/sign-in" in refused.headers["Location"]
+    # A page the nurse opens is activity, as before.
+    again = app.test_client()
+    sign_in(again, *NURSE)
+    age_session(app, 19)
+    assert again.get("/staff/").status_code == 200
+    age_session(app, 2)
+    assert again.get("/staff/discussions/states.json").status_code == 200

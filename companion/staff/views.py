@@ -40,7 +40,7 @@ from ..web.csrf import always_allowed
 from ..web.hosts import external_url, local_path
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
-from . import two_step
+from . import sessions, two_step
 from .accounts import find_staff, password_matches
 from .sessions import end_session, role_required, signed_in_context, signed_in_only, start_session
 
@@ -184,6 +184,7 @@ def dashboard() -> ViewResult:
 
 @bp.get("/discussions/states.json")
 @login_required
+@sessions.not_activity
 def discussion_states() -> Response:
     """The dashboard's rows as they read now, for the page to refresh itself without a reload:
     the same search, the same rows and the same values as the page it came with."""
