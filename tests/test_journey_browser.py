@@ -137,7 +137,7 @@ def test_the_nurse_sees_finished_within_seconds_without_a_reload(
     start_as_nurse(nurse.page, app, url)
     link = nurse.page.locator(".app-link-text").inner_text().strip()
     nurse.page.goto(url + "/staff/")
-    state = nurse.page.locator("[data-state-for]").first
+    state = nurse.page.locator("[data-cell=status]").first
     expect(state).to_have_text("Not started")
     nurse.page.evaluate("window.__notReloaded = true")
 

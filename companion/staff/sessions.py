@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
 
@@ -106,9 +106,24 @@ def load_signed_in(session_id: str) -> SignedInStaff | None:
     if now >= expires_at(record):
         record.ended_at = now
         return None
-    if now - record.last_seen_at > TOUCH_EVERY:
+    if now - record.last_seen_at > TOUCH_EVERY and not asked_by_a_script():
         record.last_seen_at = now
     return SignedInStaff(record.staff, record.id, expires_at(record))
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def not_activity(view: View) -> View:
+    """A view a page's script asks for on its own (the dashboard's refresh): it shows nobody is
+    there, so a dashboard left open on a ward still signs out after STAFF_IDLE_MINUTES."""
+    view.not_activity = True  # type: ignore[attr-defined]
+    return view
+
+
+def asked_by_a_script() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "not_activity", False))
 
 
 def signed_in_context() -> dict[str, Any]:
@@ -134,9 +149,6 @@ def init_app(app: Flask) -> None:
     # treats a patient's session (it holds only a form token) as a stolen staff session and
     # answers every patient page with a cookie-clearing header and a rewritten session.
     login_manager.init_app(app, add_context_processor=False)
-
-
-View = TypeVar("View", bound=Callable[..., Any])
 
 
 def role_required(*roles: Role) -> Callable[[View], View]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from typing import Any
 
 from flask import (
@@ -31,7 +30,7 @@ from werkzeug.wrappers import Response
 from .. import audit, content, discussions, nhs_number
 from ..content import ContentPack
 from ..i18n import languages
-from ..models import AuditEvent, Discussion, Role, StaffMember, db
+from ..models import AuditEvent, Discussion, Role, StaffMember, db, utcnow
 from ..record import entries, export, fhir, fields, readiness, render, signed, summary
 from ..settings import settings
 from ..web import free_text, kiosk
@@ -39,7 +38,7 @@ from ..web.csrf import always_allowed
 from ..web.hosts import external_url, local_path
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
-from . import two_step
+from . import sessions, two_step
 from .accounts import find_staff, password_matches
 from .sessions import end_session, role_required, signed_in_only, staff_pages, start_session
 
@@ -125,35 +124,46 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
         query = query.where(
             or_(Discussion.code == code, Discussion.patient_label.ilike(f"%{search.strip()}%"))
         )
-    rows: list[dict[str, Any]] = []
     if "\x00" in search:
-        return rows  # nothing matches it, and PostgreSQL refuses even to compare it
+        return []  # nothing matches it, and PostgreSQL refuses even to compare it
     step_ids = steps_of()
-    for discussion in db.session.scalars(query):
-        statuses = fields.question_statuses(discussion)
-        pack = pack_of(discussion)
-        ready = readiness.live(discussion, [i.id for i in pack.readiness_items])
-        rows.append(
-            {
-                "id": discussion.id,
-                "label": discussion.patient_label,
-                "code": discussions.format_code(discussion.code),
-                "language": summary.language_label(discussion.language),
-                "created_at": discussion.created_at,
-                "status": discussions.progress_words(
-                    discussion, step_ids.get(discussion.procedure, [])
-                ),
-                "questions": len(statuses),
-                "unanswered": sum(1 for status in statuses if status != "answered"),
-                "readiness": ready,
-                "leaning": pack.option_name(discussion.leaning) or "" if discussion.leaning else "",
-            }
-        )
-    return rows
+    return [dashboard_row(discussion, step_ids) for discussion in db.session.scalars(query)]
+
+
+def dashboard_row(discussion: Discussion, step_ids: dict[str, list[str]]) -> dict[str, Any]:
+    """One row of the dashboard as it reads: the page draws it and states.json sends it, so the
+    two cannot disagree. Each value is text as shown (the label in pieces, every second one a
+    number to set left to right), for the page's script to put in the cell of that name."""
+    statuses = fields.question_statuses(discussion)
+    unanswered = sum(1 for status in statuses if status != "answered")
+    pack = pack_of(discussion)
+    ready = readiness.live(discussion, [i.id for i in pack.readiness_items])
+    label = discussion.patient_label
+    return {
+        "id": discussion.id,
+        "record_url": url_for("staff.record_view", discussion_id=discussion.id),
+        "started_at": discussion.created_at.isoformat(),
+        "label": free_text.numbers_apart(label) if label else "No label",
+        "code": discussions.format_code(discussion.code),
+        "language": summary.language_label(discussion.language),
+        "started": f"{discussion.created_at:%d %b %H:%M}",
+        "status": discussions.progress_words(discussion, step_ids.get(discussion.procedure, [])),
+        "questions": f"{len(statuses)} ({unanswered} not answered)"
+        if unanswered
+        else f"{len(statuses)}",
+        "leaning": (pack.option_name(discussion.leaning) if discussion.leaning else "") or "–",
+        "not_ready": "Not sure yet" if ready.no else "",
+        "readiness": ready.words(),
+    }
 
 
 def steps_of() -> dict[str, list[str]]:
     return {pack.id: [step.id for step in pack.steps] for pack in content.packs().values()}
+
+
+def updated_at() -> str:
+    """When the dashboard's rows were read, as its "Updated at" line says it."""
+    return f"{utcnow():%H:%M:%S} UTC"
 
 
 @bp.get("/")
@@ -164,24 +174,20 @@ def dashboard() -> ViewResult:
         "staff/dashboard.html",
         rows=discussion_rows(search),
         search=search,
-        # How often the states column asks again; a setting, so tests need not wait long.
+        updated_at=updated_at(),
+        # How often the page asks again; a setting, so tests need not wait long.
         refresh_seconds=settings().dashboard_refresh_seconds,
     )
 
 
 @bp.get("/discussions/states.json")
 @login_required
+@sessions.not_activity
 def discussion_states() -> Response:
-    """Where each listed patient is, for the dashboard to refresh itself without a reload."""
-    # Ids as the dashboard writes them: the digits 0-9, no more than a database integer holds
-    # ("①".isdigit() is true, and int() refuses it).
-    asked = request.args.get("ids", "").split(",")
-    wanted = [int(i) for i in asked if re.fullmatch(r"[0-9]{1,9}", i)][:200]
-    step_ids = steps_of()
-    found = db.session.scalars(select(Discussion).where(Discussion.id.in_(wanted)))
-    response = jsonify(
-        {str(d.id): discussions.progress_words(d, step_ids.get(d.procedure, [])) for d in found}
-    )
+    """The dashboard's rows as they read now, for the page to refresh itself without a reload:
+    the same search, the same rows and the same values as the page it came with."""
+    search = request.args.get("q", "").strip()
+    response = jsonify({"updated_at": updated_at(), "rows": discussion_rows(search)})
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -3,7 +3,7 @@
    - text size: applied at once, without a page load (the buttons also work as plain form posts);
    - read aloud: the browser's own speech synthesis where it has a voice for the language, and a
      word saying so where it has none;
-   - the language menu closes with Esc; the staff dashboard keeps its states up to date. */
+   - the language menu closes with Esc (the staff dashboard's refresh is js/dashboard.js). */
 (function () {
   "use strict";
   var html = document.documentElement;
@@ -101,26 +101,6 @@
       setLabel(true);
       synth.speak(utterance);
     });
-  }
-
-  // ---- Staff dashboard: where each patient is, refreshed every few seconds without a reload.
-  var states = document.querySelector("[data-states-url]");
-  if (states && window.fetch) {
-    var every = (parseInt(states.getAttribute("data-refresh-seconds"), 10) || 15) * 1000;
-    var refresh = function () {
-      window.fetch(states.getAttribute("data-states-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) {
-          if (!data) { return; }
-          states.querySelectorAll("[data-state-for]").forEach(function (cell) {
-            var words = data[cell.getAttribute("data-state-for")];
-            if (words !== undefined && cell.textContent !== words) { cell.textContent = words; }
-          });
-        })
-        .catch(function () { /* the next round tries again */ })
-        .then(function () { window.setTimeout(refresh, every); });
-    };
-    window.setTimeout(refresh, every);
   }
 
   // ---- Staff session: warn two minutes before the inactivity sign-out, and offer to stay.
