@@ -175,6 +175,20 @@ def show_page(discussion: Discussion, page: str) -> None:
         discussion.current_page = page
 
 
+# Writing patient_seen_at on every page would make every page a database write; the dashboard
+# needs only "opened since the link was sent", which this keeps exact.
+SEEN_EVERY = dt.timedelta(minutes=5)
+
+
+def patient_opened(discussion: Discussion) -> None:
+    """The patient opened a page of their guide on a device of their own."""
+    now = utcnow()
+    seen = discussion.patient_seen_at
+    sent = discussion.link_sent_at
+    if seen is None or now - seen >= SEEN_EVERY or (sent is not None and seen <= sent):
+        discussion.patient_seen_at = now
+
+
 def finish(discussion: Discussion) -> None:
     """The patient says they have finished: the staff dashboard shows it, with the time."""
     discussion.finished_at = utcnow()

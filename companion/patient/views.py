@@ -269,6 +269,8 @@ def load_discussion(token: str) -> tuple[Discussion, ContentPack]:
     if discussions.is_expired(discussion):
         abort(Response(render_template("walkthrough/expired.html"), status=410))
     g.discussion = discussion
+    if not session.get(PATIENT_MODE):  # a tablet staff handed over is not the patient's own
+        discussions.patient_opened(discussion)
     pack = pack_shown(discussion.procedure, discussion.content_version)
     if request.method == "POST":
         g.answers_before_this_request = after_sign_off.watch(discussion, pack)
