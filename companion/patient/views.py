@@ -52,6 +52,7 @@ from ..web.limits import (
     resume_code_key,
     wrong_code,
 )
+from ..web.qr import qr_svg
 from . import answers
 
 bp = Blueprint("walkthrough", __name__, url_prefix="/<lang>")
@@ -555,9 +556,12 @@ def cleared() -> ViewResult:
 @bp.get("/w/<token>/later")
 def later(token: str) -> ViewResult:
     discussion, _pack = load_discussion(token)
+    link = external_url("walkthrough.continue_discussion", token=token)
     return render_template(
         "walkthrough/later.html",
         discussion=discussion,
         code=discussions.format_code(discussion.code),
-        link=external_url("walkthrough.continue_discussion", token=token),
+        link=link,
+        qr=qr_svg(link, _("QR code of your link").striptags()),
+        today=utcnow(),
     )
