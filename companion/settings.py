@@ -9,7 +9,7 @@ reads `settings()` instead of the config mapping.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -47,6 +47,14 @@ class Settings:
     public_base_url: str = ""
     # The port `make run` serves on, for the address it prints.
     port: int = 5000
+    # GOV.UK Notify, to send a patient their link by text message or email: without a key (or
+    # without a template for a kind of message) staff are offered no such sending.
+    notify_api_key: str = field(default="", repr=False)
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_sms_template_id: str = ""
+    notify_email_template_id: str = ""
+    # How long the nurse waits for Notify before the page says the link may not have gone.
+    notify_timeout_seconds: float = 10.0
 
     @property
     def production(self) -> bool:
@@ -60,10 +68,10 @@ class Settings:
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """The settings a config mapping holds (its upper-case keys), defaults for the rest."""
         given: dict[str, Any] = {}
-        for field in fields(cls):
-            key = field.name.upper()
+        for each in fields(cls):
+            key = each.name.upper()
             if key in config and config[key] not in (None, ""):
-                given[field.name] = config[key]
+                given[each.name] = config[key]
         if "env_name" in given:
             given["env_name"] = Environment(given["env_name"])
         return cls(**given)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
@@ -41,7 +42,7 @@ from ..web.csrf import always_allowed
 from ..web.hosts import external_url, local_path
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
-from . import two_step
+from . import notify, two_step
 from .accounts import find_staff, password_matches
 from .sessions import end_session, role_required, signed_in_context, signed_in_only, start_session
 
@@ -255,13 +256,28 @@ def load(discussion_id: int) -> Discussion:
     return discussion
 
 
+def patient_link(discussion: Discussion) -> str:
+    return external_url(
+        "walkthrough.continue_discussion", lang=discussion.language, token=discussion.token
+    )
+
+
 @bp.get("/discussions/<int:discussion_id>/ready")
 @login_required
 def ready(discussion_id: int) -> ViewResult:
-    discussion = load(discussion_id)
-    link = external_url(
-        "walkthrough.continue_discussion", lang=discussion.language, token=discussion.token
-    )
+    return ready_page(load(discussion_id))
+
+
+def ready_page(
+    discussion: Discussion,
+    *,
+    typed: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The patient's code, link and QR code, and (with GOV.UK Notify set up) forms to send the
+    link; `typed` and `errors` are by channel, for a form sent back."""
+    link = patient_link(discussion)
     return render_template(
         "staff/ready.html",
         discussion=discussion,
@@ -269,7 +285,11 @@ def ready(discussion_id: int) -> ViewResult:
         link=link,
         qr=qr_svg(link, "QR code for the patient's link"),
         patient_language=summary.language_label(discussion.language),
-    )
+        channels=notify.channels(),
+        typed=typed or {},
+        errors=errors or {},
+        just_sent=request.args.get("sent") == "1" and discussion.link_sent_at is not None,
+    ), status
 
 
 @bp.post("/discussions/<int:discussion_id>/hand-over")

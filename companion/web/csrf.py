@@ -64,7 +64,7 @@ def reshow_form(error: CSRFError) -> Response | tuple[Response | str, int]:
 
 def start_again_url() -> str:
     args = request.view_args or {}
-    if request.blueprint == "staff" or request.blueprint == "two_step":
+    if request.blueprint in ("staff", "two_step", "send_link"):
         return url_for("staff.dashboard")
     if "token" in args:
         # The URL preprocessor has taken the language out of view_args; url_for puts the
