@@ -216,6 +216,18 @@ def progress_words(discussion: Discussion, step_ids: list[str]) -> str:
     return "Not started"
 
 
+def link_words(discussion: Discussion) -> str:
+    """Whether the patient's link was sent, how and when, and whether they have opened their
+    guide since, in words for the staff dashboard."""
+    sent = discussion.link_sent_at
+    if sent is None:
+        return "Not sent"
+    how = "text" if discussion.link_sent_how == "text" else "email"
+    seen = discussion.patient_seen_at
+    since = "opened since" if seen is not None and seen > sent else "not opened yet"
+    return f"By {how} {sent:%d %b %H:%M} — {since}"
+
+
 def mark_question(discussion: Discussion, question_id: str, wanted: bool) -> None:
     existing = next((q for q in discussion.questions_to_ask if q.question_id == question_id), None)
     if wanted and existing is None:

@@ -131,7 +131,7 @@ def test_a_decision_recorded_before_options_keeps_its_meaning(database: str) -> 
 
 def test_a_discussion_from_before_links_were_sent_reads_as_never_sent(database: str) -> None:
     """0009 adds when the link was sent (and how) and when the patient last opened the guide:
-    a discussion already there reads as never sent and never seen, and keeps its answers."""
+    a discussion already there reads "Not sent" on the dashboard, and keeps its answers."""
     app = unmigrated_app(database)
     now = dt.datetime(2026, 12, 1, 9, 30)
     with app.app_context():
@@ -160,5 +160,10 @@ def test_a_discussion_from_before_links_were_sent_reads_as_never_sent(database: 
             )
         ).one()
         assert tuple(row) == (None, "", None, "میرا خاندان")
+        from companion.discussions import link_words
+        from companion.models import Discussion
+
+        discussion = db.session.get(Discussion, 1)
+        assert discussion is not None and link_words(discussion) == "Not sent"
         db.session.remove()
         db.engine.dispose()

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from app import create_app
 from companion.config import ConfigError
 from companion.models import AuditEvent, Discussion, StaffMember, db
+from companion.web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from companion.web.logs import LOG
 from tests.support.database import ROOT, SECRET_KEY
 from tests.support.notify import (
@@ -181,6 +182,8 @@ def test_without_a_notify_key_there_is_nothing_to_send_and_nothing_breaks(
     ready, check, send = urls(discussion_id)
     page = PageClient(nurse).get(ready, lang="en")
     assert page.select("form[action$='/send-link']") == []
+    dashboard = PageClient(nurse).get("/staff/", lang="en")
+    assert dashboard.select("[data-state-key=link]") == [], "no link column: none can be sent"
     assert "Send the link" not in page.get_text()
     assert [b.get_text(strip=True) for b in page.select("main button")] == [
         "Hand over to the patient"
@@ -199,6 +202,38 @@ def test_without_a_notify_key_there_is_nothing_to_send_and_nothing_breaks(
     ]
     assert nurse.post(check, data={"channel": "email", "recipient": ADDRESS}).status_code == 404
     assert notify.attempts == 0
+
+
+def test_the_dashboard_says_whether_the_patient_opened_the_guide_since_the_link_was_sent(
+    database: str, notify: StandInNotify
+) -> None:
+    app, nurse, discussion_id = nurse_with_discussion(database, notify, "en")
+    _ready, _check, send = urls(discussion_id)
+
+    def link_column() -> str:
+        page = PageClient(nurse).get("/staff/", lang="en")
+        cell = text_of(page, f"[data-state-for='{discussion_id}'][data-state-key=link]")
+        states = nurse.get(f"/staff/discussions/states.json?ids={discussion_id}").get_json()
+        assert states[str(discussion_id)]["link"] == cell, "the row and its refresh agree"
+        return cell
+
+    assert link_column() == "Not sent"
+    with app.app_context():
+        token = db.session.get(Discussion, discussion_id).token
+    patient = app.test_client()
+    assert patient.get(f"/en/w/{token}/").status_code == 302  # before the link was sent
+    PageClient(nurse).post(send, {"channel": "text", "recipient": NUMBER})
+    sent = link_column()
+    assert re.fullmatch(r"By text \d\d \w{3} \d\d:\d\d — not opened yet", sent)
+    # A tablet staff handed over is not the patient opening their link.
+    tablet = app.test_client()
+    with tablet.session_transaction() as session:
+        session[PATIENT_MODE] = token
+        session[PATIENT_SEEN] = time.time()
+    assert tablet.get(f"/en/w/{token}/").status_code == 302
+    assert link_column() == sent
+    assert patient.get(f"/en/w/{token}/").status_code == 302
+    assert link_column() == sent.replace("not opened yet", "opened since")
 
 
 @pytest.mark.parametrize(

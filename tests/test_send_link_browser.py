@@ -1,9 +1,11 @@
 """Sending the patient's link, in Chromium at tablet size with axe: the nurse checks the number
-with the patient before it goes, and a failure says what to do and keeps the number.
+with the patient before it goes, a failure says what to do and keeps the number, and the
+dashboard shows, without a reload, when the patient opens the guide.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -86,4 +88,30 @@ def test_without_notify_the_ready_page_offers_the_qr_code_and_the_hand_over(
         expect(nurse.page.locator(".app-qr svg")).to_be_visible()
         expect(nurse.page.locator("#send-link")).to_have_count(0)
         nurse.look("send-link-0-without-notify", lang="en")
+        nurse.close()
+
+
+def test_the_dashboard_shows_the_link_opened_without_a_reload(
+    browser: Browser, database: str, notify: StandInNotify
+) -> None:
+    config = notify_config(notify.base_url, DASHBOARD_REFRESH_SECONDS=1)
+    with nurse_on_a_server(database, **config) as (app, url):
+        nurse = Tablet(browser, url, locale="en-GB")
+        page = nurse.page
+        start_in(page, app, url, "en")
+        link = page.locator(".app-link-text").inner_text().strip()
+        page.locator("#text-recipient").fill("07700 900123")
+        press(page, "Continue to send by text")
+        press(page, "The patient has checked it: send the link")
+        page.goto(url + "/staff/")
+        cell = page.locator("[data-state-key=link]").first
+        expect(cell).to_have_text(re.compile(r"^By text \d\d \w{3} \d\d:\d\d — not opened yet$"))
+        nurse.look("send-link-6-dashboard", lang="en")
+        page.evaluate("window.__notReloaded = true")
+
+        patient = Tablet(browser, url, locale="en-GB")
+        patient.page.goto(link)
+        expect(cell).to_have_text(re.compile(r"— opened since$"), timeout=10_000)
+        assert page.evaluate("window.__notReloaded") is True, "updated in place"
+        patient.close()
         nurse.close()

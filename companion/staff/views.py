@@ -136,6 +136,7 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
         statuses = fields.question_statuses(discussion)
         pack = pack_of(discussion)
         ready = readiness.live(discussion, [i.id for i in pack.step_of_type("readiness").items])
+        live = live_states(discussion, step_ids.get(discussion.procedure, []))
         rows.append(
             {
                 "id": discussion.id,
@@ -143,9 +144,8 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
                 "code": discussions.format_code(discussion.code),
                 "language": summary.language_label(discussion.language),
                 "created_at": discussion.created_at,
-                "status": discussions.progress_words(
-                    discussion, step_ids.get(discussion.procedure, [])
-                ),
+                "status": live["state"],
+                "link": live["link"],
                 "questions": len(statuses),
                 "unanswered": sum(1 for status in statuses if status != "answered"),
                 "readiness": ready,
@@ -153,6 +153,15 @@ def discussion_rows(search: str) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def live_states(discussion: Discussion, step_ids: list[str]) -> dict[str, str]:
+    """The dashboard's columns that refresh without a reload, by key: the row and its
+    states.json entry both come from here, so they cannot disagree."""
+    return {
+        "state": discussions.progress_words(discussion, step_ids),
+        "link": discussions.link_words(discussion),
+    }
 
 
 def steps_of() -> dict[str, list[str]]:
@@ -167,6 +176,8 @@ def dashboard() -> ViewResult:
         "staff/dashboard.html",
         rows=discussion_rows(search),
         search=search,
+        # The link column only where links can be sent (or a row says one was sent).
+        sending=bool(notify.channels()),
         # How often the states column asks again; a setting, so tests need not wait long.
         refresh_seconds=settings().dashboard_refresh_seconds,
     )
@@ -182,9 +193,7 @@ def discussion_states() -> Response:
     wanted = [int(i) for i in asked if re.fullmatch(r"[0-9]{1,9}", i)][:200]
     step_ids = steps_of()
     found = db.session.scalars(select(Discussion).where(Discussion.id.in_(wanted)))
-    response = jsonify(
-        {str(d.id): discussions.progress_words(d, step_ids.get(d.procedure, [])) for d in found}
-    )
+    response = jsonify({str(d.id): live_states(d, step_ids.get(d.procedure, [])) for d in found})
     response.headers["Cache-Control"] = "no-store"
     return response
 

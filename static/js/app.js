@@ -112,9 +112,11 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data) { return; }
+          // Each entry holds a column's words by key (data-state-key; "state" where none).
           states.querySelectorAll("[data-state-for]").forEach(function (cell) {
-            var words = data[cell.getAttribute("data-state-for")];
-            if (words !== undefined && cell.textContent !== words) { cell.textContent = words; }
+            var entry = data[cell.getAttribute("data-state-for")];
+            var words = entry && entry[cell.getAttribute("data-state-key") || "state"];
+            if (typeof words === "string" && cell.textContent !== words) { cell.textContent = words; }
           });
         })
         .catch(function () { /* the next round tries again */ })
