@@ -13,7 +13,7 @@ from companion import cli, config, content, i18n, settings, steps
 from companion.models import db
 from companion.patient import views as patient_views
 from companion.staff import governance as staff_governance
-from companion.staff import sealing, two_step
+from companion.staff import sealing, send_link, two_step
 from companion.staff import sessions as staff_sessions
 from companion.staff import views as staff_views
 from companion.web import (
@@ -97,5 +97,6 @@ def add_features(app: Flask) -> None:
     app.register_blueprint(patient_views.bp)
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(two_step.bp)
+    app.register_blueprint(send_link.bp)
     app.register_blueprint(staff_governance.bp)
     cli.init_app(app)

@@ -30,6 +30,10 @@ ACTIONS = (
     "two-step-reset",
     "recovery-codes-renewed",
     "governance",
+    # The patient's link sent through GOV.UK Notify, or a try that failed: how (text or email),
+    # never to whom.
+    "link-sent",
+    "link-send-failed",
 )
 
 

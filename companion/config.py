@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,21 @@ WHOLE_NUMBERS = (
     "STAFF_IDLE_MINUTES",
     "STAFF_SESSION_HOURS",
     "PDF_CACHE_MAX_BYTES",
+)
+
+
+# Sending a patient their link through GOV.UK Notify: no key, no sending (settings.py).
+NOTIFY_SETTINGS = (
+    "NOTIFY_API_KEY",
+    "NOTIFY_BASE_URL",
+    "NOTIFY_SMS_TEMPLATE_ID",
+    "NOTIFY_EMAIL_TEMPLATE_ID",
+)
+NOTIFY_TEMPLATES = ("NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+# What Notify shows once when a key is made: the key's name, the service id, the secret.
+NOTIFY_KEY = re.compile(
+    rf"(?P<name>.+)-(?P<service>{UUID.pattern})-(?P<secret>{UUID.pattern})", re.I
 )
 
 
@@ -98,6 +114,8 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
                 "RATELIMIT_STORAGE_URI",
                 "PUBLIC_BASE_URL",
                 "AUTHENTICATOR_KEYS",
+                # GOV.UK Notify, to send a patient their link by text or email (checked below).
+                *NOTIFY_SETTINGS,
             ),
         ),
         **({"TRUSTED_HOSTS": trusted_hosts} if trusted_hosts else {}),
@@ -155,3 +173,49 @@ def check(config: Mapping[str, Any]) -> None:
         problem = base_url_problem(base_url, production=production)
         if problem:
             raise ConfigError(problem)
+    problem = notify_problem(config, production=production)
+    if problem:
+        raise ConfigError(problem)
+
+
+def notify_problem(config: Mapping[str, Any], *, production: bool) -> str | None:
+    """Why the GOV.UK Notify settings cannot be used, or None. Never quotes the key: it is a
+    secret, and start-up errors end up in logs."""
+    key = config.get("NOTIFY_API_KEY") or ""
+    templates = {name: config.get(name) or "" for name in NOTIFY_TEMPLATES}
+    if not key:
+        given = [name for name, value in templates.items() if value]
+        if given:
+            return (
+                f"{given[0]} is set but NOTIFY_API_KEY is not: set both to let staff send"
+                " patients their link, or neither"
+            )
+        return None
+    if not NOTIFY_KEY.fullmatch(key):
+        return (
+            "NOTIFY_API_KEY is not a GOV.UK Notify API key: it must be the whole key as Notify"
+            " shows it when it is made, the key's name, the service id and the secret joined by"
+            " hyphens (name-<36 characters>-<36 characters>)"
+        )
+    for name, value in templates.items():
+        if value and not UUID.fullmatch(value):
+            return (
+                f"{name} must be a template id from GOV.UK Notify, a UUID such as"
+                f" f33517ff-2a88-4f6e-b855-c550268ce08a, not {value!r}"
+            )
+    if not any(templates.values()):
+        return (
+            "NOTIFY_API_KEY is set but neither NOTIFY_SMS_TEMPLATE_ID nor"
+            " NOTIFY_EMAIL_TEMPLATE_ID is: set the template for text messages, for emails or both"
+            " (README, Sending the link by GOV.UK Notify)"
+        )
+    base_url = config.get("NOTIFY_BASE_URL") or ""
+    parts = urlsplit(base_url)
+    if base_url and (parts.scheme not in ("http", "https") or not parts.hostname):
+        return (
+            "NOTIFY_BASE_URL must look like https://api.notifications.service.gov.uk,"
+            f" not {base_url!r}"
+        )
+    if base_url and production and parts.scheme != "https":
+        return "NOTIFY_BASE_URL must start with https:// in production: the key signs every request"
+    return None

@@ -191,6 +191,20 @@ def show_page(discussion: Discussion, page: str) -> None:
         discussion.current_page = page
 
 
+# Writing patient_seen_at on every page would make every page a database write; the dashboard
+# needs only "opened since the link was sent", which this keeps exact.
+SEEN_EVERY = dt.timedelta(minutes=5)
+
+
+def patient_opened(discussion: Discussion) -> None:
+    """The patient opened a page of their guide on a device of their own."""
+    now = utcnow()
+    seen = discussion.patient_seen_at
+    sent = discussion.link_sent_at
+    if seen is None or now - seen >= SEEN_EVERY or (sent is not None and seen <= sent):
+        discussion.patient_seen_at = now
+
+
 def finish(discussion: Discussion) -> None:
     """The patient says they have finished: the staff dashboard shows it, with the time."""
     discussion.finished_at = utcnow()
@@ -216,6 +230,18 @@ def progress_words(discussion: Discussion, step_ids: list[str]) -> str:
         number = step_ids.index(discussion.current_page) + 1
         return f"In progress: step {number} of {len(step_ids)}"
     return "Not started"
+
+
+def link_words(discussion: Discussion) -> str:
+    """Whether the patient's link was sent, how and when, and whether they have opened their
+    guide since, in words for the staff dashboard."""
+    sent = discussion.link_sent_at
+    if sent is None:
+        return "Not sent"
+    how = "text" if discussion.link_sent_how == "text" else "email"
+    seen = discussion.patient_seen_at
+    since = "opened since" if seen is not None and seen > sent else "not opened yet"
+    return f"By {how} {sent:%d %b %H:%M} — {since}"
 
 
 def mark_question(discussion: Discussion, question_id: str, wanted: bool) -> None:

@@ -62,6 +62,13 @@ class Discussion(Base):
     current_page: Mapped[str] = mapped_column(String(64), default="", server_default="")
     finished_at: Mapped[dt.datetime | None]
     handed_back_at: Mapped[dt.datetime | None]
+    # When the patient last opened their guide on a device of their own (not a tablet handed to
+    # them), to within a few minutes; and when staff last sent them their link through GOV.UK
+    # Notify, and how ("text" or "email"). Never to whom: the number or address is used for that
+    # one message and kept nowhere.
+    patient_seen_at: Mapped[dt.datetime | None]
+    link_sent_at: Mapped[dt.datetime | None]
+    link_sent_how: Mapped[str] = mapped_column(String(8), default="", server_default="")
     # The content version the patient was shown: the walkthrough and the record show its text,
     # even after a newer version is published.
     content_version: Mapped[str] = mapped_column(String(16))

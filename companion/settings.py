@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,14 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     # The port `make run` serves on, for the address it prints.
     port: int = 5000
+    # GOV.UK Notify, to send a patient their link by text message or email: without a key (or
+    # without a template for a kind of message) staff are offered no such sending.
+    notify_api_key: str = field(default="", repr=False)
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_sms_template_id: str = ""
+    notify_email_template_id: str = ""
+    # How long the nurse waits for Notify before the page says the link may not have gone.
+    notify_timeout_seconds: float = 10.0
 
     @property
     def production(self) -> bool:
@@ -92,10 +100,10 @@ class Settings:
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """The settings a config mapping holds (its upper-case keys), defaults for the rest."""
         given: dict[str, Any] = {}
-        for field in fields(cls):
-            key = field.name.upper()
+        for each in fields(cls):
+            key = each.name.upper()
             if key in config and config[key] not in (None, ""):
-                given[field.name] = config[key]
+                given[each.name] = config[key]
         if "env_name" in given:
             given["env_name"] = Environment(given["env_name"])
         if "trusted_hosts" in given:

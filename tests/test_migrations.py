@@ -127,3 +127,43 @@ def test_a_decision_recorded_before_options_keeps_its_meaning(database: str) -> 
         assert "go-ahead" in offered, "still shown where it is the value, so it is not lost"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_discussion_from_before_links_were_sent_reads_as_never_sent(database: str) -> None:
+    """0009 adds when the link was sent (and how) and when the patient last opened the guide:
+    a discussion already there reads "Not sent" on the dashboard, and keeps its answers."""
+    app = unmigrated_app(database)
+    now = dt.datetime(2026, 12, 1, 9, 30)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        db.session.execute(
+            text(
+                "INSERT INTO discussion (id, token, code, procedure, language, started_by,"
+                " created_at, updated_at, expires_at, values_note, draft_question,"
+                " current_page, content_version, leaning, leaning_reason, record_version,"
+                " interpreter, interpreter_language, interpreter_id, supporter_present,"
+                " supporter_relationship, teach_back_pump, teach_back_risks, teach_back_say_no,"
+                " teach_back_rating, decision, next_steps, written_information_given,"
+                " mdt_selected, bcis_database, governance_informed, finalised_by,"
+                " finalised_role) VALUES (1, 'tok', 'ACDE3467', 'htg492', 'ur', 'staff', :now,"
+                " :now, :later, 'میرا خاندان', '', 'review', '2.1.0', '', '', 0, '', '', '',"
+                " '', '', '', '', '', '', '', '', false, false, false, false, '', '')"
+            ),
+            {"now": now, "later": now + dt.timedelta(days=30)},
+        )
+        db.session.commit()
+        upgrade(directory=MIGRATIONS)
+        row = db.session.execute(
+            text(
+                "SELECT link_sent_at, link_sent_how, patient_seen_at, values_note"
+                " FROM discussion WHERE id = 1"
+            )
+        ).one()
+        assert tuple(row) == (None, "", None, "میرا خاندان")
+        from companion.discussions import link_words
+        from companion.models import Discussion
+
+        discussion = db.session.get(Discussion, 1)
+        assert discussion is not None and link_words(discussion) == "Not sent"
+        db.session.remove()
+        db.engine.dispose()

@@ -57,9 +57,11 @@ def test_the_app_will_not_start_on_a_broken_configuration_or_pack(
 
 
 def test_start_up_leaves_weasyprint_and_alembic_for_when_they_are_used() -> None:
+    # GOV.UK Notify's client (and requests under it) too: only a send of a patient's link needs it.
+    later = ("weasyprint", "alembic", "flask_migrate", "notifications_python_client", "requests")
     code = (
         "import sys; from app import create_app; create_app(); "
-        "print(sorted(m for m in ('weasyprint', 'alembic', 'flask_migrate') if m in sys.modules))"
+        f"print(sorted(m for m in {later!r} if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True

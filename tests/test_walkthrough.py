@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+import segno
 import yaml
+from babel.dates import format_date
 from flask import Flask
 from sqlalchemy import select
 
@@ -788,3 +790,22 @@ def test_a_discussion_started_on_version_1_still_shows_version_1(
     assert "Knowing there is good evidence for a treatment before I have it" in text_of(
         page, "main"
     )
+
+
+def test_continue_later_has_a_qr_code_of_the_link_and_the_date_it_stops_working(
+    pages: PageClient, app: Flask
+) -> None:
+    link = start(pages, "ur")
+    page = pages.get(link.later(), lang="ur")
+    shown = text_of(page, ".app-slip .app-link-text")
+    assert link.token in shown
+    # The QR code holds exactly the link shown beside it: the same modules segno draws for it.
+    drawn = page.select(".app-slip .app-qr svg path")[-1]["d"]  # after the light background
+    expected = segno.make(shown, error="m").svg_inline(scale=5)
+    assert f'd="{drawn}"' in expected
+    with app.app_context():
+        expires = db.session.scalars(select(Discussion)).one().expires_at
+    stops = format_date(expires.date(), "long", locale="ur")
+    assert stops in text_of(page, ".app-slip")
+    assert page.select_one("button[data-print]") is not None, "Print a slip, with JavaScript"
+    assert page.select_one(".app-no-print .nhsuk-warning-callout") is not None

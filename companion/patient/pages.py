@@ -20,11 +20,12 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import discussions
 from ..content import ContentPack
-from ..i18n import current_language, languages
-from ..models import Discussion
+from ..i18n import _, current_language, languages
+from ..models import Discussion, utcnow
 from ..steps import OwnQuestions, kind_of, step_of
 from ..web import kiosk
 from ..web.hosts import external_url
+from ..web.qr import qr_svg
 from . import answers, progress
 from .blueprint import ViewResult, bp, is_autosave
 from .front_door import remember_text_size
@@ -252,11 +253,14 @@ def later(token: str) -> ViewResult:
     """The code and link to come back with. A tablet a nurse handed over goes back to the nurse
     with this page: once it is shown, nothing on the tablet opens the answers without the code."""
     discussion, _pack = load_discussion(token)
+    link = external_url("walkthrough.continue_discussion", token=token)
     page = render_template(
         "walkthrough/later.html",
         discussion=discussion,
         code=discussions.format_code(discussion.code),
-        link=external_url("walkthrough.continue_discussion", token=token),
+        link=link,
+        qr=qr_svg(link, _("QR code of your link").striptags()),
+        today=utcnow(),
         handed_over=kiosk.locked_to() == token,
     )
     if kiosk.locked_to() == token:

@@ -91,6 +91,8 @@ def load_discussion(
             abort(Response(render_template("walkthrough/cleared.html"), status=403))
         kiosk.hold(token)
     g.discussion = discussion
+    if not session.get(PATIENT_MODE):  # a tablet staff handed over is not the patient's own
+        discussions.patient_opened(discussion)
     pack = pack_shown(discussion.procedure, discussion.content_version)
     if request.method == "POST":
         g.answers_before_this_request = after_sign_off.watch(discussion, pack)

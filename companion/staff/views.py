@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
@@ -38,7 +39,7 @@ from ..web.csrf import always_allowed
 from ..web.hosts import external_url, local_path
 from ..web.limits import account_key, limiter
 from ..web.qr import qr_svg
-from . import sessions, two_step
+from . import notify, sessions, two_step
 from .accounts import find_staff, password_matches
 from .sessions import end_session, role_required, signed_in_only, staff_pages, start_session
 
@@ -148,6 +149,8 @@ def dashboard_row(discussion: Discussion, step_ids: dict[str, list[str]]) -> dic
         "language": summary.language_label(discussion.language),
         "started": f"{discussion.created_at:%d %b %H:%M}",
         "status": discussions.progress_words(discussion, step_ids.get(discussion.procedure, [])),
+        # Whether a link was sent, how and when, and whether the patient has opened it since.
+        "link": discussions.link_words(discussion),
         "questions": f"{len(statuses)} ({unanswered} not answered)"
         if unanswered
         else f"{len(statuses)}",
@@ -175,6 +178,8 @@ def dashboard() -> ViewResult:
         rows=discussion_rows(search),
         search=search,
         updated_at=updated_at(),
+        # The link column only where links can be sent (or a row says one was sent).
+        sending=bool(notify.channels()),
         # How often the page asks again; a setting, so tests need not wait long.
         refresh_seconds=settings().dashboard_refresh_seconds,
     )
@@ -250,13 +255,28 @@ def load(discussion_id: int) -> Discussion:
     return discussion
 
 
+def patient_link(discussion: Discussion) -> str:
+    return external_url(
+        "walkthrough.continue_discussion", lang=discussion.language, token=discussion.token
+    )
+
+
 @bp.get("/discussions/<int:discussion_id>/ready")
 @login_required
 def ready(discussion_id: int) -> ViewResult:
-    discussion = load(discussion_id)
-    link = external_url(
-        "walkthrough.continue_discussion", lang=discussion.language, token=discussion.token
-    )
+    return ready_page(load(discussion_id))
+
+
+def ready_page(
+    discussion: Discussion,
+    *,
+    typed: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The patient's code, link and QR code, and (with GOV.UK Notify set up) forms to send the
+    link; `typed` and `errors` are by channel, for a form sent back."""
+    link = patient_link(discussion)
     return render_template(
         "staff/ready.html",
         discussion=discussion,
@@ -264,7 +284,11 @@ def ready(discussion_id: int) -> ViewResult:
         link=link,
         qr=qr_svg(link, "QR code for the patient's link"),
         patient_language=summary.language_label(discussion.language),
-    )
+        channels=notify.channels(),
+        typed=typed or {},
+        errors=errors or {},
+        just_sent=request.args.get("sent") == "1" and discussion.link_sent_at is not None,
+    ), status
 
 
 @bp.post("/discussions/<int:discussion_id>/hand-over")

@@ -121,10 +121,31 @@ class WithoutPatientLinks(logging.Filter):
         return True
 
 
+NOTIFY_CLIENT_LOGGERS = (
+    "notifications_python_client.base",
+    "notifications_python_client.notifications",
+)
+
+
+class WithoutNotifyAnswers(logging.Filter):
+    """GOV.UK Notify's client logs a failed request with Notify's answer, which can quote what
+    was sent (a patient's number or email address): that line is dropped, and the app logs its
+    own, naming the kind of failure only (staff/notify.py). Its debug lines (method, Notify's
+    address, time taken) stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.WARNING
+
+
 def init_app(app: Flask) -> None:
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, WithoutPatientLinks) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(WithoutPatientLinks())
+    # A logger's filters see only its own records, not its children's: each module's logger.
+    for module in NOTIFY_CLIENT_LOGGERS:
+        notify_log = logging.getLogger(module)
+        if not any(isinstance(f, WithoutNotifyAnswers) for f in notify_log.filters):
+            notify_log.addFilter(WithoutNotifyAnswers())
     if not any(isinstance(h.formatter, JsonLines) for h in LOG.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonLines())
