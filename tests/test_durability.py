@@ -68,7 +68,8 @@ class Tablet:
     """One patient's tablet: its own session cookie and CSRF token, saving one answer repeatedly."""
 
     def __init__(self, port: int, token: str) -> None:
-        self.port, self.step = port, PatientLink("en", token).step(type="values")
+        link = PatientLink("en", token)
+        self.port, self.step, self.link = port, link.step(type="values"), link.continue_discussion()
         self.cookie = ""
         self.csrf = ""
         self.acknowledged = -1
@@ -78,11 +79,17 @@ class Tablet:
         self.failures: list[str] = []
 
     def connect(self) -> None:
+        """Open the patient's link, as the patient does (the browser then holds the discussion),
+        and the step's page for its CSRF token."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        connection.request("GET", self.step)
+        connection.request("GET", self.link)
+        response = connection.getresponse()
+        response.read()
+        self.cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+        connection.request("GET", self.step, headers={"Cookie": self.cookie})
         response = connection.getresponse()
         page = response.read().decode()
-        self.cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+        self.cookie = (response.getheader("Set-Cookie") or self.cookie).split(";", 1)[0]
         self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         connection.close()
 
