@@ -3,17 +3,34 @@ part in templates/walkthrough/kinds/."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
 from flask import get_flashed_messages
 
 from .. import discussions
-from ..content import NOT_SURE, ContentPack, Step
+from ..content import NOT_SURE, ContentPack, Prompt, Step
 from ..discussions import WalkthroughAnswers
 from ..models import Discussion
 from ..record.fields import VALUE_RATING
 from .base import Form, HowMany, StepKind
+
+
+def chosen(
+    form: Form,
+    prefix: str,
+    prompts: tuple[Prompt, ...],
+    allowed: Collection[str],
+    given: Mapping[str, str],
+) -> dict[str, str]:
+    """One choice per prompt (radios named prefix-<id>) over those given before; a value the
+    step does not offer is not taken."""
+    answers = dict(given)
+    for prompt in prompts:
+        if form.get(f"{prefix}-{prompt.id}") in allowed:
+            answers[prompt.id] = form[f"{prefix}-{prompt.id}"]
+    return answers
 
 
 class Information(StepKind):
@@ -48,13 +65,9 @@ class Values(StepKind):
     def read(
         self, step: Step, pack: ContentPack, form: Form, answers: WalkthroughAnswers
     ) -> WalkthroughAnswers:
-        ratings = dict(answers.ratings)
-        for statement in step.statements:
-            if form.get(f"rating-{statement.id}") in VALUE_RATING.values:
-                ratings[statement.id] = form[f"rating-{statement.id}"]
         return replace(
             answers,
-            ratings=ratings,
+            ratings=chosen(form, "rating", step.statements, VALUE_RATING.values, answers.ratings),
             concerns=frozenset(form.getlist("concern")) & {risk.id for risk in pack.risks},
             values_note=form.get("values_note", answers.values_note),
         )
@@ -117,11 +130,10 @@ class Readiness(StepKind):
     def read(
         self, step: Step, pack: ContentPack, form: Form, answers: WalkthroughAnswers
     ) -> WalkthroughAnswers:
-        readiness = dict(answers.readiness)
-        for item in step.items:
-            if form.get(f"ready-{item.id}") in discussions.READINESS_ANSWERS:
-                readiness[item.id] = form[f"ready-{item.id}"]
-        return replace(answers, readiness=readiness)
+        allowed = discussions.READINESS_ANSWERS
+        return replace(
+            answers, readiness=chosen(form, "ready", step.items, allowed, answers.readiness)
+        )
 
     def page(
         self, step: Step, stored: WalkthroughAnswers, discussion: Discussion
