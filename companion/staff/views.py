@@ -300,9 +300,18 @@ def hand_over(discussion_id: int) -> Response:
     end_session(current_user.session_id)
     discussion.handed_back_at = None
     kiosk.lock_to(discussion.token)
-    return redirect(
-        url_for("walkthrough.continue_discussion", lang=discussion.language, token=discussion.token)
-    )
+    return redirect(page_left(discussion))
+
+
+def page_left(discussion: Discussion) -> str:
+    """The patient's page a handed-over tablet opens on: the one they left, by its own address
+    rather than their link, so that the tablet's history never holds the link."""
+    lang, token = discussion.language, discussion.token
+    if discussion.current_page == discussions.REVIEW_PAGE:
+        return url_for("walkthrough.review", lang=lang, token=token)
+    ids = [step.id for step in pack_of(discussion).steps]
+    number = ids.index(discussion.current_page) + 1 if discussion.current_page in ids else 1
+    return url_for("walkthrough.step", lang=lang, token=token, number=number)
 
 
 @bp.route("/take-over", methods=["GET", "POST"])
