@@ -19,7 +19,7 @@ help:
 	@echo "make check  lint, types and the fast tests (no browser, no load), in about a minute"
 	@echo "make lint   ruff check, ruff format --check and the import rules (lint-imports)"
 	@echo "make typecheck  mypy over the app and the tests"
-	@echo "make bench  measure throughput, latency, page weight, PDF render time and memory"
+	@echo "make bench  measure throughput, latency, page weight, Lighthouse, PDF render time and memory"
 
 run: setup
 	@$(UV) run --frozen flask --app app db upgrade

@@ -2,8 +2,10 @@
 
 Starts the app and a bare Flask "hello world" under gunicorn (2 sync workers) on 127.0.0.1 with
 a temporary database, loads them from 16 client threads (bounded in requests and seconds, only
-to 127.0.0.1), renders the record in every language, counts page weight in Chromium, and prints a
-markdown table. These machines are shared and noisy: read the ratios, not the raw numbers.
+to 127.0.0.1), renders the record in every language, counts page weight in Chromium, runs
+Lighthouse on every patient page in three languages (bench/lighthouse.py), and prints markdown
+tables, each figure beside its target. These machines are shared and noisy: repeat a run before
+believing a change.
 
 Staff sign in as people do: password, then a code from the account's authenticator key (the bench
 makes the account and its key itself). `--smoke` runs the same stages at tiny counts in seconds;
@@ -35,6 +37,9 @@ import pyotp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import lighthouse  # noqa: E402  (found through the path above)
+
 STAFF = ("load.tester@example.org", "lighthouse-kettle-violet-42")
 LANGUAGES = re.findall(
     r"code: *([A-Za-z-]+)", (ROOT / "translations" / "languages.yaml").read_text(encoding="utf-8")
@@ -54,6 +59,9 @@ class Settings:
         self.pdf_languages = ["en"] if smoke else LANGUAGES
         self.pdf_runs = 1 if smoke else 20
         self.weight_pages = 1 if smoke else None  # None: every page
+        # English, a right-to-left script and a CJK one: the three ways the pages are set.
+        self.lighthouse_languages = ["en"] if smoke else ["en", "ur", "zh-Hans"]
+        self.lighthouse_pages = 1 if smoke else None
 
 
 SETTINGS = Settings(smoke=False)
@@ -265,6 +273,86 @@ def start_discussions(staff: Client, count: int) -> list[tuple[int, str]]:
     return started
 
 
+def patient_pages(client: Client, token: str) -> list[str]:
+    """Every page a patient sees, without its language prefix: the front door, and the pages of
+    their discussion reached from their link (no cookie needed). The steps are found by asking for
+    the next until there is none; a question of their own is added for the pages that change or
+    remove one. The client opens the link first, as a patient does: a patient page's address alone
+    opens nothing, so the pages are measured with this client's cookie."""
+    status, _ = client.request("GET", f"/en/w/{token}/")
+    assert status == 302, f"the patient's link answered {status}"
+    steps: list[bytes] = []
+    while True:
+        status, page = client.request("GET", f"/en/w/{token}/step/{len(steps) + 1}")
+        if status == 404:
+            break
+        assert status == 200, f"step {len(steps) + 1} answered {status}"
+        steps.append(page)
+    own = next(n for n, page in enumerate(steps, start=1) if b'name="new_question"' in page)
+    step = f"/en/w/{token}/step/{own}"
+    form = {"csrf_token": client.csrf(step), "new_question": "Will I be awake?", "action": "add"}
+    status, _ = client.request("POST", step, urlencode(form))
+    assert status == 302, f"adding a question answered {status}"
+    question = re.findall(rb"/questions/(\d+)/edit", client.request("GET", step)[1])[0].decode()
+    discussion = f"/w/{token}"
+    return [
+        "/",
+        "/about/htg492",
+        "/resume",
+        *(f"{discussion}/step/{n}" for n in range(1, len(steps) + 1)),
+        f"{discussion}/review",
+        f"{discussion}/later",
+        f"{discussion}/finished",
+        f"{discussion}/my-questions",
+        f"{discussion}/questions/{question}/edit",
+        f"{discussion}/questions/{question}/remove",
+        "/cleared",
+        "/handed-back",
+    ]
+
+
+def hand_over(staff: Client, discussion_id: int) -> Client:
+    """Staff hand the tablet to the patient, which signs them out: from then on this browser is
+    the patient's, its session cookie locked to their discussion."""
+    form = {"csrf_token": staff.csrf("/staff/")}
+    status, _ = staff.request(
+        "POST", f"/staff/discussions/{discussion_id}/hand-over", urlencode(form)
+    )
+    assert status == 302, f"handing the tablet over answered {status}"
+    return staff
+
+
+def cookie_of(client: Client) -> str:
+    return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+def lighthouse_rows(
+    port: int, pages: list[str], patient: Client, tablet: Client
+) -> list[dict[str, Any]]:
+    """Lighthouse on each page in each language. A discussion's pages open only in a browser
+    that holds it: Lighthouse sends the cookie of the patient's browser, which opened the link.
+    The page that asks before giving the tablet back exists only on a tablet handed over:
+    Lighthouse sends that tablet's session cookie."""
+    rows = []
+    for language in SETTINGS.lighthouse_languages:
+        for path in pages[: SETTINGS.lighthouse_pages]:
+            url = f"http://127.0.0.1:{port}/{language}{path}"
+            page = re.sub(r"/w/[^/]+/", "/w/<token>/", path)
+            cookie = cookie_of(patient) if "/w/" in path else None
+            rows.append({"page": page, "language": language, **lighthouse.audit(url, cookie)})
+        if SETTINGS.lighthouse_pages is None:  # every page: this one too
+            # Asked for now, so that the cookie's last use is recent: a tablet left alone for
+            # ten minutes is given back (kiosk_idle_seconds), cookie or not.
+            status, _ = tablet.request("GET", f"/{language}/hand-back")
+            assert status == 200, f"the hand-back page answered {status} on the tablet"
+            cookie = cookie_of(tablet)
+            url = f"http://127.0.0.1:{port}/{language}/hand-back"
+            rows.append(
+                {"page": "/hand-back", "language": language, **lighthouse.audit(url, cookie)}
+            )
+    return rows
+
+
 def timed_get(client: Client, path: str) -> tuple[float, bytes]:
     began = time.perf_counter()
     status, body = client.request("GET", path)
@@ -304,15 +392,14 @@ def startup_ms(statement: str, runs: int, env: dict[str, str]) -> float:
     return statistics.median(samples)
 
 
-def page_weight(port: int, token: str) -> list[tuple[str, int, int, int, int]]:
-    """(page, first-visit bytes and requests, repeat-visit bytes and requests) in Chromium."""
+def page_weight(
+    port: int, token: str, patient: list[str], holder: Client
+) -> list[tuple[str, int, int, int, int]]:
+    """(page, first-visit bytes and requests, repeat-visit bytes and requests) in Chromium, with
+    the cookies of the browser that opened the patient's link (`holder`)."""
     from playwright.sync_api import sync_playwright
 
-    pages = (
-        ["/en/"]
-        + [f"/en/w/{token}/step/{n}" for n in range(1, 11)]
-        + [f"/en/w/{token}/review", "/en/about/htg492"]
-    )[: SETTINGS.weight_pages]
+    pages = [f"/en{path}" for path in patient][: SETTINGS.weight_pages]
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -321,6 +408,12 @@ def page_weight(port: int, token: str) -> list[tuple[str, int, int, int, int]]:
         )
         for path in pages:
             context = browser.new_context(viewport={"width": 768, "height": 1024})
+            context.add_cookies(
+                [
+                    {"name": name, "value": value, "url": f"http://127.0.0.1:{port}/"}
+                    for name, value in holder.cookies.items()
+                ]
+            )
             page = context.new_page()
             seen: list[object] = []
             page.on("requestfinished", lambda request, seen=seen: seen.append(request))
@@ -390,6 +483,7 @@ def measure() -> dict[str, Any]:
             tokens = [token for _, token in started]
 
             def walkthrough_page(client: Client, i: int) -> Callable[[], int]:
+                client.request("GET", f"/en/w/{tokens[i]}/")  # the link: the browser holds it
                 return lambda: client.request(
                     "GET", f"/en/w/{tokens[i]}/step/3", headers={"Accept-Encoding": "gzip"}
                 )[0]
@@ -398,6 +492,7 @@ def measure() -> dict[str, Any]:
 
             def autosave(client: Client, i: int) -> Callable[[], int]:
                 step = f"/en/w/{tokens[i]}/step/8"
+                client.request("GET", f"/en/w/{tokens[i]}/")  # the link: the browser holds it
                 token = client.csrf(step)
                 counter = iter(range(10**9))
                 return lambda: client.request(
@@ -418,7 +513,12 @@ def measure() -> dict[str, Any]:
                 first.append(elapsed)
                 repeat.append(timed_get(staff, path)[0])
             rss = worker_rss_mb(master)
-            weights = page_weight(port, tokens[0])
+            holder = Client(port)
+            patient = patient_pages(holder, tokens[0])
+            weights = page_weight(port, tokens[0], patient, holder)
+            # Last: handing the tablet over signs the clinician out.
+            tablet = hand_over(staff, started[0][0])
+            lighthouse_audits = lighthouse_rows(port, patient, holder, tablet)
         startup = startup_ms("from app import create_app; create_app()", SETTINGS.startup_runs, env)
         hello_startup = startup_ms("import flask; flask.Flask('hello')", SETTINGS.startup_runs, env)
         pdf = pdf_render_times(env)
@@ -433,6 +533,7 @@ def measure() -> dict[str, Any]:
         },
         "rss": rss,
         "weights": weights,
+        "lighthouse": lighthouse_audits,
         "startup": startup,
         "hello_startup": hello_startup,
         "pdf": pdf,
@@ -472,7 +573,15 @@ def report(r: dict[str, Any]) -> None:
     print(f"| one-line WeasyPrint baseline | {base[0]:.1f} | {base[1]:.1f} | 1.0 |")
     for code, (median, p95) in pdf["languages"].items():
         print(f"| {code} | {median:.1f} | {p95:.1f} | {median / base[0]:.1f} |")
+    lighthouse.report(r["lighthouse"])
+    report_targets(r)
 
+
+def report_targets(r: dict[str, Any]) -> None:
+    """The figures that have a target, each beside it; the hello-world ratios are information."""
+    hello, pages, saves, pdf = r["hello"], r["pages"], r["saves"], r["pdf"]
+    clients = SETTINGS.clients
+    base = pdf["baseline"]
     slowest = max(pdf["languages"], key=lambda code: pdf["languages"][code][0])
     en = pdf["languages"]["en"][0]
     worst = pdf["languages"][slowest][0]
@@ -481,49 +590,58 @@ def report(r: dict[str, Any]) -> None:
     repeat_kb = max(w[3] for w in r["weights"]) / 1024
     rss = max(r["rss"])
     ratio = r["startup"] / r["hello_startup"]
-    print("\n## The issue's figures, each beside its baseline from this run\n")
+    audits, audit_targets, audits_met = lighthouse.summary(r["lighthouse"])
+    print("\n## The figures with targets, each beside its baseline from this run\n")
     print("| what | measured | baseline (this run) | ratio | target | |")
     print("| --- | ---: | ---: | ---: | --- | --- |")
     rows = [
+        (
+            f"Lighthouse on patient pages in {', '.join(SETTINGS.lighthouse_languages)}",
+            audits,
+            "",
+            "",
+            audit_targets,
+            met(audits_met),
+        ),
         (
             f"walkthrough page (step 3), {clients} clients",
             f"{pages['rps']:.0f} req/s; p99 {pages['p99']:.1f} ms",
             f"hello world {hello['rps']:.0f} req/s",
             f"{pages['rps'] / hello['rps']:.2f} ×",
-            "≥ 0.5 ×; p99 < 50 ms",
-            met(pages["rps"] >= 0.5 * hello["rps"] and pages["p99"] < 50),
+            "p99 < 50 ms",
+            met(pages["p99"] < 50),
         ),
         (
-            "autosave",
+            f"autosave, {clients} clients",
             f"{saves['rps']:.0f} req/s; p99 {saves['p99']:.1f} ms",
             f"hello world {hello['rps']:.0f} req/s",
             f"{saves['rps'] / hello['rps']:.2f} ×",
-            "≥ 0.3 ×; p99 < 50 ms",
-            met(saves["rps"] >= 0.3 * hello["rps"] and saves["p99"] < 50),
+            "p99 < 50 ms",
+            met(saves["p99"] < 50),
         ),
         (
             f"`create_app()` start-up, median of {SETTINGS.startup_runs}",
             f"{r['startup']:.0f} ms",
             f"bare Flask app {r['hello_startup']:.0f} ms",
             f"{ratio:.1f} ×",
-            "≤ 2 ×",
-            met(ratio <= 2),
+            "",
+            "",
         ),
         (
             "clinician's PDF en, warm median",
             f"{en:.0f} ms",
             f"one-line PDF {base[0]:.1f} ms",
             f"{en / base[0]:.0f} ×",
-            "≤ 150 ms",
-            met(en <= 150),
+            "≤ 200 ms",
+            met(en <= 200),
         ),
         (
             f"clinician's PDF, slowest language ({slowest}), warm median",
             f"{worst:.0f} ms",
             f"one-line PDF {base[0]:.1f} ms",
             f"{worst / base[0]:.0f} ×",
-            "≤ 250 ms",
-            met(worst <= 250),
+            "≤ 300 ms",
+            met(worst <= 300),
         ),
         (
             "PDF download through gunicorn, repeat (median over languages)",
@@ -560,6 +678,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--smoke", action="store_true", help="every stage at tiny counts")
     SETTINGS = Settings(smoke=parser.parse_args().smoke)
+    lighthouse.require_lighthouse()
     report(measure())
 
 

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
 
-# Every figure the benchmark reports (issue 16's table), by the start of its row.
+# Every figure the benchmark reports, by the start of its row; Lighthouse on one page (the front
+# door) in English at smoke size.
 ROWS = [
     "| bare Flask hello world (baseline) |",
     "| walkthrough page (step 3) |",
@@ -21,8 +22,10 @@ ROWS = [
     "| /en/ |",
     "| one-line WeasyPrint baseline |",
     "| en |",
+    "| / | en |",
+    "| Lighthouse on patient pages in en |",
     "| walkthrough page (step 3), 2 clients |",
-    "| autosave |",
+    "| autosave, 2 clients |",
     "| `create_app()` start-up, median of 1 |",
     "| clinician's PDF en, warm median |",
     "| clinician's PDF, slowest language (en), warm median |",

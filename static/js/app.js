@@ -2,7 +2,7 @@
    - autosave: answers are saved as the patient types, with the same form post the button sends;
    - text size: applied at once, without a page load (the buttons also work as plain form posts);
    - read aloud: the browser's own speech synthesis where it has a voice for the language, and a
-     word saying so where it has none;
+     word saying so, when pressed, where it has none;
    - the language menu closes with Esc (the staff dashboard's refresh is js/dashboard.js). */
 (function () {
   "use strict";
@@ -45,45 +45,39 @@
     });
   }
 
-  // ---- Print button on the page of questions to keep.
+  // ---- Print button on the page of questions to keep (shown with the page: .app-needs-script).
   document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
 
-  // ---- Read aloud
+  // ---- Read aloud, in the browser's own voice for the page's language. The button is drawn with
+  // the page; voices arrive a moment after it, so a device with none for this language says so when
+  // the button is pressed instead of changing the page under the reader.
   var readButton = document.querySelector("[data-read-aloud]");
   var missing = document.querySelector("[data-read-aloud-missing]");
   var synth = window.speechSynthesis;
-  var noVoice = function () { if (missing) { missing.hidden = false; } };
-  if (readButton && (!synth || !window.SpeechSynthesisUtterance)) {
-    noVoice();
-  } else if (readButton) {
+  var canSpeak = !!(synth && window.SpeechSynthesisUtterance);
+  if (readButton) {
     var primary = (html.lang || "en").toLowerCase().split("-")[0];
-    var voice = null;
-    var decided = false;
-    var findVoice = function (final) {
-      var voices = synth.getVoices();
-      voice = null;
+    var voiceForPage = function () {
+      var voices = canSpeak ? synth.getVoices() : [];
       for (var i = 0; i < voices.length; i++) {
-        if (voices[i].lang && voices[i].lang.toLowerCase().split(/[-_]/)[0] === primary) { voice = voices[i]; break; }
+        if (voices[i].lang && voices[i].lang.toLowerCase().split(/[-_]/)[0] === primary) { return voices[i]; }
       }
-      readButton.hidden = !voice;
-      // Voices often arrive a moment after the page: say there is none only once they are known.
-      if (voice || voices.length || final) {
-        decided = true;
-        if (missing) { missing.hidden = !!voice; }
-      }
+      return null;
     };
-    findVoice(false);
-    if (typeof synth.addEventListener === "function") { synth.addEventListener("voiceschanged", function () { findVoice(true); }); }
-    window.setTimeout(function () { if (!decided) { findVoice(true); } }, 3000);
+    voiceForPage();  // some browsers start loading their voices only when first asked
     var setLabel = function (speaking) {
       readButton.textContent = readButton.getAttribute(speaking ? "data-label-stop" : "data-label-start");
       readButton.setAttribute("aria-pressed", speaking ? "true" : "false");
     };
     readButton.addEventListener("click", function () {
-      if (synth.speaking) { synth.cancel(); setLabel(false); return; }
+      if (canSpeak && synth.speaking) { synth.cancel(); setLabel(false); return; }
+      var voice = voiceForPage();
+      if (!voice) {
+        if (missing) { missing.hidden = false; }
+        return;
+      }
       var parts = [];
       var title = document.querySelector("main h1");
       if (title) { parts.push(title.textContent); }
@@ -95,7 +89,7 @@
       }
       var utterance = new window.SpeechSynthesisUtterance(parts.join(". ").replace(/\s+/g, " "));
       utterance.voice = voice;
-      utterance.lang = voice ? voice.lang : html.lang;
+      utterance.lang = voice.lang;
       utterance.rate = 0.9;
       utterance.onend = function () { setLabel(false); };
       setLabel(true);
