@@ -528,8 +528,8 @@ def parse_pack(file: Path, data: Any) -> ContentPack:
     sources = _sources(top)
     keys = {s.key for s in sources}
     step_readers = top.children("steps")
-    steps = _steps(top, step_readers, keys)
-    option_rows, options = _options(top, steps, keys)
+    steps = _steps(step_readers, keys)
+    option_rows, options = _options(top, keys)
     about = top.child("about")
     version = top.text("content_version")
     full_complement = bool(VERSION.fullmatch(version)) and (
@@ -578,7 +578,7 @@ def _sources(top: _Reader) -> tuple[Source, ...]:
     )
 
 
-def _steps(top: _Reader, step_readers: list[_Reader], keys: set[str]) -> tuple[Step, ...]:
+def _steps(step_readers: list[_Reader], keys: set[str]) -> tuple[Step, ...]:
     """The steps, each id once, and every question's answer pointing at a step. (Which kinds
     of step a pack needs, and what each kind needs, companion/steps checks.)"""
     steps = tuple(_step(r, keys) for r in step_readers)
@@ -594,9 +594,7 @@ def _steps(top: _Reader, step_readers: list[_Reader], keys: set[str]) -> tuple[S
     return steps
 
 
-def _options(
-    top: _Reader, steps: tuple[Step, ...], keys: set[str]
-) -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
+def _options(top: _Reader, keys: set[str]) -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
     """The rows every option is described by, and the options, each with every row."""
     option_rows: tuple[Choice, ...] = ()
     if "option_rows" in top.data:
