@@ -7,8 +7,11 @@ database of its own, created empty and dropped afterwards.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import secrets
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -21,11 +24,12 @@ from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
 from app import create_app
+from companion.models import db
 from tests.support.pages import PageClient
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -79,6 +83,7 @@ sqlite_only = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 
 def make_app(database: str, **config: Any) -> Flask:
     """The app on this database, migrated with the real migrations; CSRF off unless told."""
+    fresh = copy_migrated(database)
     app = create_app(
         {
             "TESTING": True,
@@ -90,9 +95,69 @@ def make_app(database: str, **config: Any) -> Flask:
             **config,
         }
     )
+    if not fresh:
+        with app.app_context():
+            upgrade(directory=str(ROOT / "migrations"))
+    return app
+
+
+def _migrated(database: str) -> None:
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": database}
+    )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-    return app
+        db.engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
+
+
+@functools.cache
+def migrated_template(backend: str) -> str:
+    """A database migrated once in this process with the real migrations: a SQLite file, or a
+    PostgreSQL database to use as a template. Migrating takes longer than the average test."""
+    if backend == "sqlite":
+        file = Path(tempfile.mkdtemp(prefix="migrated-")) / "template.sqlite3"
+        _migrated(f"sqlite:///{file}")
+        return str(file)
+    name = f"template_{secrets.token_hex(8)}"
+    server = make_url(POSTGRESQL_SERVER)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    _migrated(server.set(database=name).render_as_string(hide_password=False))
+
+    @atexit.register
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return name
+
+
+def copy_migrated(database: str) -> bool:
+    """Give a database that is still empty the migrated schema, as a copy of the template; False
+    when it already holds tables (a second app on one database, or a test of the migrations)."""
+    url = make_url(database)
+    if url.get_backend_name() == "sqlite":
+        file = Path(url.database or "")
+        if not url.database or file.exists():
+            return False
+        shutil.copyfile(migrated_template("sqlite"), file)
+        return True
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        empty = not inspect(connection).get_table_names()
+    engine.dispose()
+    if not empty:
+        return False
+    template = migrated_template("postgresql")
+    admin = create_engine(
+        make_url(POSTGRESQL_SERVER), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{url.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return True
 
 
 PUBLIC_BASE_URL = "https://companion.example.nhs.uk"
