@@ -150,8 +150,17 @@ class Client:
         return match.group(1).decode()
 
 
-def load(port: int, prepare: Callable[[Client, int], Callable[[], int]]) -> dict[str, float]:
-    """SETTINGS.clients threads share a budget of requests and seconds."""
+# The patient's page saves at most once per pause in typing of this long (static/js/app.js).
+AUTOSAVE_PAUSE = 0.7
+
+
+def load(
+    port: int, prepare: Callable[[Client, int], Callable[[], int]], pace: float | None = None
+) -> dict[str, float]:
+    """SETTINGS.clients threads share a budget of requests and seconds. With no pace each sends
+    its next request as soon as the last is answered (saturation: the latency is then mostly the
+    queue for the two workers); with a pace each sends one every `pace` seconds, as a tablet
+    does, their starts spread over the first interval."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -161,13 +170,17 @@ def load(port: int, prepare: Callable[[Client, int], Callable[[], int]]) -> dict
     start = time.perf_counter()
     deadline = start + SETTINGS.max_seconds
 
-    def run(action: Callable[[], int]) -> None:
+    def run(action: Callable[[], int], offset: float) -> None:
         nonlocal errors
+        due = start + offset
         while time.perf_counter() < deadline:
             with lock:
                 if budget[0] <= 0:
                     return
                 budget[0] -= 1
+            if pace is not None:
+                time.sleep(max(0.0, due - time.perf_counter()))
+                due += pace
             began = time.perf_counter()
             status = action()
             elapsed = (time.perf_counter() - began) * 1000
@@ -175,7 +188,10 @@ def load(port: int, prepare: Callable[[Client, int], Callable[[], int]]) -> dict
                 latencies.append(elapsed)
                 errors += status >= 400
 
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    spread = (pace or 0.0) / len(actions)
+    threads = [
+        threading.Thread(target=run, args=(action, i * spread)) for i, action in enumerate(actions)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -489,6 +505,7 @@ def measure() -> dict[str, Any]:
                 )[0]
 
             pages = load(port, walkthrough_page)
+            pages_paced = load(port, walkthrough_page, pace=AUTOSAVE_PAUSE)
 
             def autosave(client: Client, i: int) -> Callable[[], int]:
                 step = f"/en/w/{tokens[i]}/step/8"
@@ -503,6 +520,7 @@ def measure() -> dict[str, Any]:
                 )[0]
 
             saves = load(port, autosave)
+            saves_paced = load(port, autosave, pace=AUTOSAVE_PAUSE)
             # Each language's clinician's copy through the workers, twice: both workers are
             # likely to see every script, and the second download shows what a repeat costs.
             first, repeat = [], []
@@ -527,6 +545,8 @@ def measure() -> dict[str, Any]:
         "front_door": front_door,
         "pages": pages,
         "saves": saves,
+        "pages_paced": pages_paced,
+        "saves_paced": saves_paced,
         "pdf_download": {
             "first": statistics.median(first),
             "repeat": statistics.median(repeat),
@@ -553,8 +573,10 @@ def report(r: dict[str, Any]) -> None:
     for name, row in (
         ("bare Flask hello world (baseline)", hello),
         ("the app's front door: a redirect, every request hook, no page", r["front_door"]),
-        ("walkthrough page (step 3)", pages),
-        ("autosave (one answer saved)", saves),
+        ("walkthrough page (step 3), no pause between requests", pages),
+        ("autosave (one answer saved), no pause between requests", saves),
+        (f"walkthrough page, each client every {AUTOSAVE_PAUSE} s", r["pages_paced"]),
+        (f"autosave, each client every {AUTOSAVE_PAUSE} s", r["saves_paced"]),
     ):
         print(
             f"| {name} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
@@ -579,7 +601,7 @@ def report(r: dict[str, Any]) -> None:
 
 def report_targets(r: dict[str, Any]) -> None:
     """The figures that have a target, each beside it; the hello-world ratios are information."""
-    hello, pages, saves, pdf = r["hello"], r["pages"], r["saves"], r["pdf"]
+    pdf = r["pdf"]
     clients = SETTINGS.clients
     base = pdf["baseline"]
     slowest = max(pdf["languages"], key=lambda code: pdf["languages"][code][0])
@@ -603,22 +625,7 @@ def report_targets(r: dict[str, Any]) -> None:
             audit_targets,
             met(audits_met),
         ),
-        (
-            f"walkthrough page (step 3), {clients} clients",
-            f"{pages['rps']:.0f} req/s; p99 {pages['p99']:.1f} ms",
-            f"hello world {hello['rps']:.0f} req/s",
-            f"{pages['rps'] / hello['rps']:.2f} ×",
-            "p99 < 50 ms",
-            met(pages["p99"] < 50),
-        ),
-        (
-            f"autosave, {clients} clients",
-            f"{saves['rps']:.0f} req/s; p99 {saves['p99']:.1f} ms",
-            f"hello world {hello['rps']:.0f} req/s",
-            f"{saves['rps'] / hello['rps']:.2f} ×",
-            "p99 < 50 ms",
-            met(saves["p99"] < 50),
-        ),
+        *latency_rows(r, clients),
         (
             f"`create_app()` start-up, median of {SETTINGS.startup_runs}",
             f"{r['startup']:.0f} ms",
@@ -671,6 +678,28 @@ def report_targets(r: dict[str, Any]) -> None:
     ]
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+def latency_rows(r: dict[str, Any], clients: int) -> list[tuple[str, ...]]:
+    """p99 for the step page and autosave: at a tablet's pace, and with no pause at all."""
+    hello = r["hello"]
+    rows = []
+    for what, key in (("walkthrough page (step 3)", "pages"), ("autosave", "saves")):
+        for how, row in (
+            (f"{clients} clients, each every {AUTOSAVE_PAUSE} s", r[f"{key}_paced"]),
+            (f"{clients} clients with no pause (saturation)", r[key]),
+        ):
+            rows.append(
+                (
+                    f"{what}, {how}",
+                    f"{row['rps']:.0f} req/s; p99 {row['p99']:.1f} ms",
+                    f"hello world {hello['rps']:.0f} req/s",
+                    f"{row['rps'] / hello['rps']:.2f} ×",
+                    "p99 < 50 ms",
+                    met(row["p99"] < 50),
+                )
+            )
+    return rows
 
 
 def main() -> None:
