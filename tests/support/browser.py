@@ -70,7 +70,7 @@ AXE_VIOLATIONS = """async tags => {
 NOWHERE: ProxySettings = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
