@@ -136,7 +136,9 @@ def migrated_template(backend: str) -> str:
     """A database migrated once in this process with the real migrations: a SQLite file, or a
     PostgreSQL database to use as a template. Migrating takes longer than the average test."""
     if backend == "sqlite":
-        file = Path(tempfile.mkdtemp(prefix="migrated-")) / "template.sqlite3"
+        folder = tempfile.mkdtemp(prefix="migrated-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        file = Path(folder) / "template.sqlite3"
         _migrated(f"sqlite:///{file}")
         return str(file)
     name = f"template_{secrets.token_hex(8)}"
