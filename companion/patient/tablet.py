@@ -3,8 +3,6 @@ back, and clearing it (see web/kiosk for the tablet that forgets)."""
 
 from __future__ import annotations
 
-import time
-
 from flask import Response, abort, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -15,7 +13,6 @@ from ..record import after_sign_off
 from ..settings import settings
 from ..web import kiosk
 from ..web.csrf import always_allowed
-from ..web.kiosk import PATIENT_MODE, PATIENT_SEEN
 from .blueprint import ViewResult, bp
 
 # Endpoints a tablet handed to a patient may show; anything else returns to their discussion.
@@ -37,7 +34,7 @@ PATIENT_MODE_ENDPOINTS = {
 
 def give_the_tablet_back() -> None:
     """Forget the patient on this tablet at once: only a neutral screen until staff sign in."""
-    discussion = discussions.find_by_token(session.get(PATIENT_MODE) or "")
+    discussion = discussions.find_by_token(kiosk.locked_to() or "")
     if discussion is not None:
         discussion.handed_back_at = utcnow()  # committed with this request
     kiosk.forget_every_discussion()
@@ -58,13 +55,11 @@ def keep_a_handed_over_tablet_on_its_discussion() -> BaseResponse | None:
             else redirect(url_for(".handed_back"))
         )
     token = (request.view_args or {}).get("token")
-    locked = session.get(PATIENT_MODE)
+    locked = kiosk.locked_to()
     if not locked:
         return None
-    now = time.time()
-    if now - session.get(PATIENT_SEEN, now) > settings().kiosk_idle_seconds:
+    if not kiosk.still_attended(settings().kiosk_idle_seconds):
         return return_the_tablet()
-    session[PATIENT_SEEN] = now
     if request.endpoint == "walkthrough.hand_back":
         return None
     if request.endpoint in PATIENT_MODE_ENDPOINTS and token in (None, locked):
@@ -91,7 +86,7 @@ def load_discussion(
             abort(Response(render_template("walkthrough/cleared.html"), status=403))
         kiosk.hold(token)
     g.discussion = discussion
-    if not session.get(PATIENT_MODE):  # a tablet staff handed over is not the patient's own
+    if not kiosk.locked_to():  # a tablet staff handed over is not the patient's own
         discussions.patient_opened(discussion)
     pack = pack_shown(discussion.procedure, discussion.content_version)
     if request.method == "POST":
@@ -113,7 +108,7 @@ def keep_changes_after_sign_off(response: BaseResponse) -> BaseResponse:
 @always_allowed
 def hand_back() -> ViewResult:
     """Asks first, saying what happens; only the confirming button gives the tablet back."""
-    locked = session.get(PATIENT_MODE)
+    locked = kiosk.locked_to()
     if request.method == "POST":
         return return_the_tablet()
     if not locked:

@@ -38,6 +38,16 @@ def locked_to() -> str | None:
     return token
 
 
+def still_attended(idle_seconds: int) -> bool:
+    """Whether the patient on a handed-over tablet did anything within `idle_seconds`; if so,
+    now is the last time they did."""
+    now = time.time()
+    if now - session.get(PATIENT_SEEN, now) > idle_seconds:
+        return False
+    session[PATIENT_SEEN] = now
+    return True
+
+
 HELD = "held"
 # Links this browser let go of: a long-lived cookie, kept whatever clears the session.
 LET_GO_COOKIE = "let_go"
