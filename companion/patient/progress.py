@@ -80,9 +80,8 @@ def welcome_back(discussion: Discussion) -> Response:
         flash("welcome-back", "progress")
     if discussion.current_page == REVIEW:
         return redirect(url_for(".review", token=discussion.token))
-    step_ids = [step.id for step in pack.steps]
     here = discussion.current_page
-    number = step_ids.index(here) + 1 if here in step_ids else 1
+    number = pack.step_number(here) if any(step.id == here for step in pack.steps) else 1
     return redirect(url_for(".step", token=discussion.token, number=number))
 
 
