@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app import create_app
 from companion.content import ContentPack
 from companion.demo import demo_discussion, demo_questions
+from companion.discussions import CODE_LENGTH, format_code
 from companion.models import AuditEvent, db
 from companion.record import pdf, render
 from companion.record.summary import build
@@ -410,3 +411,12 @@ def test_demo_record_command_needs_no_database_or_server(tmp_path: Path) -> None
     assert b"/Lang (ur)" in catalog_objects(data)
     bad = app.test_cli_runner().invoke(args=["demo-record", "--lang", "xx", "--out", str(out)])
     assert bad.exit_code != 0 and "choose one of" in bad.output
+
+
+def test_the_code_reads_whole_on_the_first_page(app: Flask) -> None:
+    """Staff read the code out to find a record: on the first page it is never broken across
+    lines, even the widest the code's alphabet allows."""
+    widest = "W" * CODE_LENGTH
+    data = render_demo(app, "en", "clinician", code=widest)
+    whole = pdf_text(data).count(format_code(widest))
+    assert whole == page_count(data) + 1, "each page's header, and the first page's table"
